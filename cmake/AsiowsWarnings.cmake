@@ -1,0 +1,11 @@
+# asiows_set_warnings(<target>): the warning flags asiows' own targets build with.
+function(asiows_set_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion)
+    if(ASIOWS_WERROR)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  elseif(MSVC)
+    target_compile_options(${target} PRIVATE /W4 $<$<BOOL:${ASIOWS_WERROR}>:/WX>)
+  endif()
+endfunction()

@@ -1,0 +1,27 @@
+// The options of a WebSocket connection: one plain struct, each default safe
+// for a server on the open internet.
+#ifndef ASIOWS_CORE_OPTIONS_HPP
+#define ASIOWS_CORE_OPTIONS_HPP
+
+#include <cstddef>
+
+namespace asiows {
+
+struct options {
+  // Largest message accepted, all fragments together; a larger one fails the
+  // connection with 1009. Enough for most applications, stops memory floods.
+  std::size_t max_message_size = 16 * 1024 * 1024;
+  // Largest single frame accepted (1009 past it). Checked from the header, so
+  // a frame announcing 2^63 bytes fails before any payload is read.
+  std::size_t max_frame_size = 16 * 1024 * 1024;
+  // Outgoing messages longer than this are sent as several frames of this size,
+  // which lets control frames through between them. 0: one frame per message.
+  std::size_t auto_fragment_size = 0;
+  // Largest HTTP header block of the opening handshake (request or response,
+  // up to and including the blank line). A larger request is answered 431.
+  std::size_t max_handshake_size = 8 * 1024;
+};
+
+} // namespace asiows
+
+#endif

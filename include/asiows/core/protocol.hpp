@@ -1,0 +1,477 @@
+// The per-connection WebSocket state machine (RFC 6455 5 - 7), for either role,
+// with no I/O: feed it received bytes, it returns events; ask it to encode
+// messages, it writes frames into a buffer of yours.
+//
+// Receiving. receive() parses from a mutable buffer of received bytes and
+// returns one event and how many bytes it consumed. Payloads are unmasked in
+// place and returned as views into that buffer, so message data is never
+// copied here: a message arrives as one or more `message_data` events, the
+// last with message_complete set. Only a frame header split across reads (up
+// to 14 bytes) and a control frame's payload (up to 125 bytes) are kept inside.
+//
+// Sending. serialize_*() append whole frames to a caller's buffer;
+// prepare_data_frame() gives just a frame header, so a caller can write the
+// payload from its own memory (gather I/O, no copy). Clients mask with a
+// fresh unpredictable key per frame.
+//
+// Replies the protocol owes the peer (a pong for a ping, the Close echo, the
+// Close that fails the connection) wait in fixed slots until the caller takes
+// them with take_pending_control(): memory stays bounded however many pings
+// arrive (RFC 6455 5.5.3 allows answering only the latest).
+#ifndef ASIOWS_CORE_PROTOCOL_HPP
+#define ASIOWS_CORE_PROTOCOL_HPP
+
+#include <asiows/core/close_code.hpp>
+#include <asiows/core/error.hpp>
+#include <asiows/core/frame.hpp>
+#include <asiows/core/mask.hpp>
+#include <asiows/core/options.hpp>
+#include <asiows/core/utf8.hpp>
+#include <asiows/detail/random.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace asiows {
+
+enum class role : std::uint8_t { client, server };
+
+enum class message_kind : std::uint8_t { text = 0x1, binary = 0x2 };
+
+enum class close_state : std::uint8_t {
+  open,       // messages flow both ways
+  close_sent, // we sent Close and wait for the peer's; its messages still arrive
+  closed,     // both Close frames exchanged (or ours is pending as the echo)
+  failed,     // a protocol error failed the connection (RFC 6455 7.1.7)
+};
+
+enum class event_type : std::uint8_t {
+  need_more,    // every byte given was consumed; feed more
+  message_data, // a piece of a text or binary message
+  ping,
+  pong,
+  close,        // the peer's Close frame
+  failure,      // the peer broke the protocol; a Close with close_code is pending
+};
+
+struct event {
+  event_type type = event_type::need_more;
+  // How many bytes of the input this event consumed.
+  std::size_t consumed = 0;
+  // message_data: the message's kind, and whether this piece ends it.
+  message_kind kind = message_kind::binary;
+  bool message_complete = false;
+  // message_data: the piece; ping/pong: the payload; close: the reason.
+  // Valid until the next call to receive() or until the input buffer changes.
+  const std::uint8_t* data = nullptr;
+  std::size_t size = 0;
+  // close: the peer's code (close_code::no_status if it sent none);
+  // failure: the code we close with.
+  std::uint16_t close_code = 0;
+  std::error_code error; // failure: what went wrong
+
+  std::string_view text() const noexcept { return {reinterpret_cast<const char*>(data), size}; }
+};
+
+// A frame header ready to be written before a payload of the caller's.
+struct frame_prefix {
+  std::array<std::uint8_t, max_frame_header_size> bytes{};
+  std::size_t size = 0;
+  bool masked = false;
+  mask_key key{}; // a client masks the payload with this (copy_masked)
+};
+
+// The most take_pending_control() writes: a pong and a Close, both full size.
+inline constexpr std::size_t max_pending_control_size = 2 * (max_frame_header_size + max_control_payload);
+
+class protocol {
+public:
+  explicit protocol(asiows::role role, const options& opts = {}) noexcept
+      : max_message_size_(opts.max_message_size),
+        max_frame_size_(opts.max_frame_size),
+        auto_fragment_size_(opts.auto_fragment_size),
+        role_(role) {}
+
+  asiows::role role() const noexcept { return role_; }
+  close_state state() const noexcept { return state_; }
+
+  // Whether this side should close the TCP connection once its pending output
+  // is written (RFC 6455 7.1.1): the server after the Close handshake, either
+  // side after a failure. A closed client waits for the server to close.
+  bool should_close_transport() const noexcept {
+    return state_ == close_state::failed || (state_ == close_state::closed && role_ == role::server);
+  }
+
+  // ---- receiving ------------------------------------------------------------
+
+  // Parses from `data` (unmasking payloads in place) up to the next event.
+  // Call it again with the bytes after `consumed` until it returns need_more.
+  // After the peer's Close or a failure, further input is consumed and ignored.
+  event receive(std::uint8_t* data, std::size_t size) {
+    std::size_t position = 0;
+    if (state_ == close_state::closed || state_ == close_state::failed) return need_more(size);
+    for (;;) {
+      if (reading_header_) {
+        frame_header header;
+        const frame_parse_result parsed = take_header(data, size, position, header);
+        if (parsed.status == parse_status::need_more) return need_more(size);
+        if (parsed.status == parse_status::error) return fail(parsed.failure, size);
+        if (const error violation = begin_frame(header); violation != error{}) return fail(violation, size);
+        reading_header_ = false;
+      }
+      const std::size_t available =
+          static_cast<std::size_t>(std::min<std::uint64_t>(frame_remaining_, size - position));
+      if (is_control(frame_.op)) {
+        if (available > 0) std::memcpy(control_payload_.data() + control_size_, data + position, available);
+        if (frame_.masked)
+          mask_offset_ = static_cast<std::uint8_t>(
+              apply_mask(control_payload_.data() + control_size_, available, frame_.key, mask_offset_));
+        control_size_ = static_cast<std::uint8_t>(control_size_ + available);
+        position += available;
+        frame_remaining_ -= available;
+        if (frame_remaining_ > 0) return need_more(size);
+        reading_header_ = true;
+        return finish_control_frame(position, size);
+      }
+      std::uint8_t* piece = data + position;
+      if (frame_.masked)
+        mask_offset_ = static_cast<std::uint8_t>(apply_mask(piece, available, frame_.key, mask_offset_));
+      const bool text = receiving_kind_ == message_kind::text;
+      if (text && !utf8_.feed(piece, available)) return fail(error::invalid_utf8, size);
+      position += available;
+      frame_remaining_ -= available;
+      const bool frame_done = frame_remaining_ == 0;
+      const bool message_done = frame_done && frame_.fin;
+      if (frame_done) reading_header_ = true;
+      if (message_done) {
+        if (text && !utf8_.finish()) return fail(error::invalid_utf8, size);
+        receiving_message_ = false;
+      }
+      if (available > 0 || message_done) {
+        event piece_event;
+        piece_event.type = event_type::message_data;
+        piece_event.consumed = position;
+        piece_event.kind = receiving_kind_;
+        piece_event.message_complete = message_done;
+        piece_event.data = piece;
+        piece_event.size = available;
+        return piece_event;
+      }
+      if (!frame_done) return need_more(size);
+      // An empty frame that does not end its message: nothing to report.
+    }
+  }
+
+  // True while a received message has started and not yet ended.
+  bool receiving_message() const noexcept { return receiving_message_; }
+
+  // ---- replies owed to the peer -----------------------------------------------
+
+  bool has_pending_control() const noexcept { return pong_pending_ || close_pending_; }
+
+  // Writes the pending pong and/or Close frames to `out`, which must hold
+  // max_pending_control_size bytes, and forgets them. Returns the bytes written.
+  // Write them between whole frames of your own.
+  std::size_t take_pending_control(std::uint8_t* out) {
+    std::size_t written = 0;
+    if (pong_pending_) {
+      written += write_control_frame(opcode::pong, pong_payload_.data(), pong_size_, out);
+      pong_pending_ = false;
+    }
+    if (close_pending_) {
+      std::uint8_t payload[2] = {static_cast<std::uint8_t>(pending_close_code_ >> 8),
+                                 static_cast<std::uint8_t>(pending_close_code_)};
+      const std::size_t payload_size = pending_close_code_ == close_code::no_status ? 0 : 2;
+      written += write_control_frame(opcode::close, payload, payload_size, out + written);
+      close_pending_ = false;
+    }
+    return written;
+  }
+
+  // ---- sending --------------------------------------------------------------
+
+  // Appends `message` as one frame, or as several of options::auto_fragment_size.
+  std::error_code serialize_message(message_kind kind, const void* data, std::size_t size,
+                                    std::vector<std::uint8_t>& out) {
+    if (state_ != close_state::open) return error::closed;
+    if (sending_message_) return error::message_in_progress;
+    const std::size_t fragment = auto_fragment_size_ == 0 ? size : auto_fragment_size_;
+    auto bytes = static_cast<const std::uint8_t*>(data);
+    std::size_t remaining = size;
+    do {
+      const std::size_t piece = std::min(fragment, remaining);
+      remaining -= piece;
+      append_data_frame(kind, bytes, piece, remaining == 0, out);
+      bytes += piece;
+    } while (remaining > 0);
+    return {};
+  }
+
+  std::error_code serialize_message(message_kind kind, std::string_view message, std::vector<std::uint8_t>& out) {
+    return serialize_message(kind, message.data(), message.size(), out);
+  }
+
+  // Appends one frame of a message you fragment yourself: the first call
+  // starts a message of `kind`; later calls (same kind) continue it; the call
+  // with fin == true ends it.
+  std::error_code serialize_frame(message_kind kind, const void* data, std::size_t size, bool fin,
+                                  std::vector<std::uint8_t>& out) {
+    if (state_ != close_state::open) return error::closed;
+    if (sending_message_ && kind != sending_kind_) return error::message_in_progress;
+    append_data_frame(kind, static_cast<const std::uint8_t*>(data), size, fin, out);
+    return {};
+  }
+
+  // The header of the next data frame (rules as serialize_frame) for a payload
+  // the caller writes itself after it; a client must mask that payload with
+  // prefix.key (copy_masked). Updates the send state as if the frame was sent.
+  std::error_code prepare_data_frame(message_kind kind, std::size_t payload_size, bool fin, frame_prefix& prefix) {
+    if (state_ != close_state::open) return error::closed;
+    if (sending_message_ && kind != sending_kind_) return error::message_in_progress;
+    prefix = make_prefix(next_data_opcode(kind, fin), fin, payload_size);
+    return {};
+  }
+
+  // True while a message started with serialize_frame / prepare_data_frame is unfinished.
+  bool sending_message() const noexcept { return sending_message_; }
+
+  std::error_code serialize_ping(const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
+    return append_control(opcode::ping, data, size, out);
+  }
+
+  // An unsolicited pong (a one-way heartbeat, RFC 6455 5.5.3); pings are answered by themselves.
+  std::error_code serialize_pong(const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
+    return append_control(opcode::pong, data, size, out);
+  }
+
+  // Starts the close handshake (RFC 6455 5.5.1, 7.1.2). close_code::no_status
+  // sends a Close with no code and no reason. No data may be sent after it.
+  std::error_code serialize_close(std::uint16_t code, std::string_view reason, std::vector<std::uint8_t>& out) {
+    if (state_ != close_state::open) return error::closed;
+    std::uint8_t payload[max_control_payload];
+    std::size_t payload_size = 0;
+    if (code == close_code::no_status) {
+      if (!reason.empty()) return error::invalid_close_code_to_send;
+    } else {
+      if (!is_valid_wire_close_code(code)) return error::invalid_close_code_to_send;
+      if (reason.size() > max_control_payload - 2) return error::close_reason_too_long;
+      if (!is_valid_utf8(reason)) return error::invalid_close_reason;
+      payload[0] = static_cast<std::uint8_t>(code >> 8);
+      payload[1] = static_cast<std::uint8_t>(code);
+      std::memcpy(payload + 2, reason.data(), reason.size());
+      payload_size = 2 + reason.size();
+    }
+    append_frame(opcode::close, true, payload, payload_size, out);
+    state_ = close_state::close_sent;
+    return {};
+  }
+
+private:
+  static event need_more(std::size_t consumed) noexcept {
+    event result;
+    result.consumed = consumed;
+    return result;
+  }
+
+  // Takes the next frame header from the input, buffering a split one.
+  frame_parse_result take_header(const std::uint8_t* data, std::size_t size, std::size_t& position,
+                                 frame_header& header) noexcept {
+    if (header_buffered_ == 0) {
+      const frame_parse_result parsed = parse_frame_header(data + position, size - position, header);
+      if (parsed.status == parse_status::complete) {
+        position += parsed.size;
+        return parsed;
+      }
+      if (parsed.status == parse_status::error) return parsed;
+    }
+    // Split across reads: gather it in header_buffer_ (it needs at most 14 bytes).
+    for (;;) {
+      const frame_parse_result parsed = parse_frame_header(header_buffer_.data(), header_buffered_, header);
+      if (parsed.status != parse_status::need_more) {
+        if (parsed.status == parse_status::complete) header_buffered_ = 0;
+        return parsed;
+      }
+      const std::size_t take = std::min(parsed.size - header_buffered_, size - position);
+      if (take == 0) return parsed;
+      std::memcpy(header_buffer_.data() + header_buffered_, data + position, take);
+      header_buffered_ = static_cast<std::uint8_t>(header_buffered_ + take);
+      position += take;
+    }
+  }
+
+  // The rules that depend on this connection; returns error{} when the frame may proceed.
+  error begin_frame(const frame_header& header) noexcept {
+    if (role_ == role::server && !header.masked) return error::unmasked_client_frame; // RFC 6455 5.1
+    if (role_ == role::client && header.masked) return error::masked_server_frame;
+    if (header.rsv1 || header.rsv2 || header.rsv3) return error::reserved_bits_set; // RFC 6455 5.2
+    if (!is_control(header.op)) {
+      if (header.op == opcode::continuation) {
+        if (!receiving_message_) return error::unexpected_continuation; // RFC 6455 5.4
+      } else {
+        if (receiving_message_) return error::expected_continuation;
+        receiving_message_ = true;
+        receiving_kind_ = static_cast<message_kind>(header.op);
+        message_size_ = 0;
+        utf8_.reset();
+      }
+      if (header.payload_length > max_frame_size_) return error::frame_too_big;
+      if (header.payload_length > max_message_size_ - message_size_) return error::message_too_big;
+      message_size_ += static_cast<std::size_t>(header.payload_length);
+    }
+    frame_ = header;
+    frame_remaining_ = header.payload_length;
+    mask_offset_ = 0;
+    control_size_ = 0;
+    return {};
+  }
+
+  event finish_control_frame(std::size_t position, std::size_t size) {
+    event result;
+    result.consumed = position;
+    result.data = control_payload_.data();
+    result.size = control_size_;
+    if (frame_.op == opcode::ping) {
+      result.type = event_type::ping;
+      if (state_ == close_state::open) { // once we sent Close, we send nothing more
+        std::memcpy(pong_payload_.data(), control_payload_.data(), control_size_);
+        pong_size_ = control_size_;
+        pong_pending_ = true;
+      }
+      return result;
+    }
+    if (frame_.op == opcode::pong) {
+      result.type = event_type::pong;
+      return result;
+    }
+    // Close (RFC 6455 5.5.1): no payload, or a 2-byte code and a UTF-8 reason.
+    result.type = event_type::close;
+    result.close_code = close_code::no_status;
+    if (control_size_ == 1) return fail(error::bad_close_payload, size);
+    if (control_size_ >= 2) {
+      result.close_code = static_cast<std::uint16_t>(control_payload_[0] << 8 | control_payload_[1]);
+      if (!is_valid_wire_close_code(result.close_code)) return fail(error::bad_close_code, size);
+      result.data = control_payload_.data() + 2;
+      result.size = control_size_ - 2u;
+      if (!is_valid_utf8(result.data, result.size)) return fail(error::invalid_close_reason, size);
+    }
+    if (state_ == close_state::open) {
+      pending_close_code_ = result.close_code; // echo the code (RFC 6455 5.5.1)
+      close_pending_ = true;
+    }
+    state_ = close_state::closed;
+    return result;
+  }
+
+  event fail(error failure, std::size_t consumed) noexcept {
+    event result;
+    result.type = event_type::failure;
+    result.consumed = consumed;
+    result.error = failure;
+    result.close_code = close_code_for(failure);
+    if (state_ == close_state::open) {
+      pending_close_code_ = result.close_code;
+      close_pending_ = true;
+    }
+    pong_pending_ = false;
+    state_ = close_state::failed;
+    return result;
+  }
+
+  frame_prefix make_prefix(opcode op, bool fin, std::size_t payload_size) {
+    frame_header header;
+    header.fin = fin;
+    header.op = op;
+    header.payload_length = payload_size;
+    header.masked = role_ == role::client; // RFC 6455 5.3: clients mask every frame
+    if (header.masked) detail::random_bytes(header.key.data(), header.key.size());
+    frame_prefix prefix;
+    prefix.size = serialize_frame_header(header, prefix.bytes.data());
+    prefix.masked = header.masked;
+    prefix.key = header.key;
+    return prefix;
+  }
+
+  void append_frame(opcode op, bool fin, const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
+    const frame_prefix prefix = make_prefix(op, fin, size);
+    const std::size_t start = out.size();
+    out.resize(start + prefix.size + size);
+    std::memcpy(out.data() + start, prefix.bytes.data(), prefix.size);
+    std::uint8_t* payload = out.data() + start + prefix.size;
+    if (size == 0) return;
+    if (prefix.masked)
+      copy_masked(payload, static_cast<const std::uint8_t*>(data), size, prefix.key);
+    else
+      std::memcpy(payload, data, size);
+  }
+
+  // The opcode of the next outgoing data frame; records whether its message goes on.
+  opcode next_data_opcode(message_kind kind, bool fin) noexcept {
+    const opcode op = sending_message_ ? opcode::continuation : static_cast<opcode>(kind);
+    sending_kind_ = kind;
+    sending_message_ = !fin;
+    return op;
+  }
+
+  void append_data_frame(message_kind kind, const std::uint8_t* data, std::size_t size, bool fin,
+                         std::vector<std::uint8_t>& out) {
+    append_frame(next_data_opcode(kind, fin), fin, data, size, out);
+  }
+
+  std::error_code append_control(opcode op, const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
+    if (state_ != close_state::open) return error::closed;
+    if (size > max_control_payload) return error::control_payload_too_large;
+    append_frame(op, true, data, size, out);
+    return {};
+  }
+
+  std::size_t write_control_frame(opcode op, const std::uint8_t* payload, std::size_t size, std::uint8_t* out) {
+    const frame_prefix prefix = make_prefix(op, true, size);
+    std::memcpy(out, prefix.bytes.data(), prefix.size);
+    if (prefix.masked)
+      copy_masked(out + prefix.size, payload, size, prefix.key);
+    else if (size > 0)
+      std::memcpy(out + prefix.size, payload, size);
+    return prefix.size + size;
+  }
+
+  // Limits.
+  std::size_t max_message_size_;
+  std::size_t max_frame_size_;
+  std::size_t auto_fragment_size_;
+
+  // Receiving.
+  frame_header frame_;            // the frame being read
+  std::uint64_t frame_remaining_ = 0;
+  std::size_t message_size_ = 0;  // bytes of the current message announced so far
+  utf8_validator utf8_;
+  std::array<std::uint8_t, max_frame_header_size> header_buffer_{};
+  std::array<std::uint8_t, max_control_payload> control_payload_{};
+  std::array<std::uint8_t, max_control_payload> pong_payload_{};
+  std::uint8_t header_buffered_ = 0;
+  std::uint8_t control_size_ = 0;
+  std::uint8_t pong_size_ = 0;
+  std::uint8_t mask_offset_ = 0;
+  bool reading_header_ = true;
+  bool receiving_message_ = false;
+  message_kind receiving_kind_ = message_kind::binary;
+
+  // Sending.
+  bool sending_message_ = false;
+  message_kind sending_kind_ = message_kind::binary;
+  bool pong_pending_ = false;
+  bool close_pending_ = false;
+  std::uint16_t pending_close_code_ = 0;
+
+  asiows::role role_;
+  close_state state_ = close_state::open;
+};
+
+} // namespace asiows
+
+#endif

@@ -1,0 +1,168 @@
+// The server's side of the opening handshake (RFC 6455 4.2): read the
+// client's request from bytes that arrive in pieces, check that it is a valid
+// WebSocket upgrade, and answer with 101 Switching Protocols or a clean 4xx.
+#ifndef ASIOWS_CORE_SERVER_HANDSHAKE_HPP
+#define ASIOWS_CORE_SERVER_HANDSHAKE_HPP
+
+#include <asiows/core/error.hpp>
+#include <asiows/core/extensions.hpp>
+#include <asiows/core/handshake_key.hpp>
+#include <asiows/core/http.hpp>
+#include <asiows/core/options.hpp>
+
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace asiows {
+
+// Whether the request asks for a WebSocket upgrade at all (Upgrade: websocket).
+// A server that also serves plain HTTP on the port uses this to route.
+inline bool is_websocket_upgrade(const http_request& request) {
+  return request.fields.has_token("Upgrade", "websocket");
+}
+
+// The subprotocols the client offers (Sec-WebSocket-Protocol), in its order of preference.
+inline std::vector<std::string> offered_subprotocols(const http_request& request) {
+  std::vector<std::string> out;
+  request.fields.for_each_list_item("Sec-WebSocket-Protocol", [&](std::string_view item) {
+    out.emplace_back(item);
+    return true;
+  });
+  return out;
+}
+
+// Checks a parsed request against RFC 6455 4.2.1. error{} means it is a valid upgrade.
+inline std::error_code check_upgrade_request(const http_request& request) {
+  const http_fields& fields = request.fields;
+  if (request.method != "GET") return error::not_get_method;
+  if (request.version_major < 1 || (request.version_major == 1 && request.version_minor < 1))
+    return error::bad_http_version;
+  if (fields.count("Host") != 1) return error::missing_host;
+  if (!is_websocket_upgrade(request)) return error::not_upgrade_request;
+  if (!fields.has_token("Connection", "Upgrade")) return error::missing_connection_upgrade;
+  // The version first: a client of another version gets the 426 that names ours (RFC 6455 4.4).
+  if (fields.count("Sec-WebSocket-Version") > 1) return error::duplicate_header;
+  if (fields.find("Sec-WebSocket-Version").value_or("") != "13") return error::bad_websocket_version;
+  if (fields.count("Sec-WebSocket-Key") > 1) return error::duplicate_header;
+  if (!is_valid_websocket_key(fields.find("Sec-WebSocket-Key").value_or(""))) return error::bad_websocket_key;
+  return {};
+}
+
+// The HTTP status that answers a request rejected with `failure`.
+inline unsigned http_status_for(std::error_code failure) noexcept {
+  if (failure == error::header_block_too_large) return 431;       // Request Header Fields Too Large
+  if (failure == error::bad_websocket_version) return 426;        // Upgrade Required, RFC 6455 4.4
+  if (failure == error::not_upgrade_request) return 426;
+  if (failure == error::not_get_method) return 405;
+  return 400;
+}
+
+inline std::string_view http_reason_phrase(unsigned status) noexcept {
+  switch (status) {
+  case 101: return "Switching Protocols";
+  case 200: return "OK";
+  case 400: return "Bad Request";
+  case 401: return "Unauthorized";
+  case 403: return "Forbidden";
+  case 404: return "Not Found";
+  case 405: return "Method Not Allowed";
+  case 426: return "Upgrade Required";
+  case 429: return "Too Many Requests";
+  case 431: return "Request Header Fields Too Large";
+  case 500: return "Internal Server Error";
+  case 503: return "Service Unavailable";
+  default: return status < 500 ? "Client Error" : "Server Error";
+  }
+}
+
+// A complete response that refuses the request: status line, the fields that
+// `status` calls for, `extra` fields, a text/plain `body`, then the connection
+// is to be closed.
+inline std::string build_error_response(unsigned status, std::string_view body = {},
+                                        const http_fields& extra = {}) {
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
+  out.append(http_reason_phrase(status)).append("\r\n");
+  if (status == 426) out.append("Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
+  if (status == 405) out.append("Allow: GET\r\n");
+  out.append("Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n");
+  out.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+  if (detail::append_fields(out, extra)) {
+    // A handler's extra field would have injected a line: send the plain refusal.
+    return build_error_response(status, body);
+  }
+  out.append("\r\n").append(body);
+  return out;
+}
+
+// The response to a request that check_upgrade_request() (or the header
+// reader) refused, with the error's message as the body.
+inline std::string build_error_response(std::error_code failure) {
+  return build_error_response(http_status_for(failure), failure.message() + "\n");
+}
+
+// What the server answers a valid upgrade with, beyond what the RFC requires.
+struct accept_options {
+  std::string subprotocol; // one the client offered, or empty for none
+  std::string extensions;  // the Sec-WebSocket-Extensions answer, or empty
+  http_fields fields;      // extra fields, e.g. Set-Cookie
+};
+
+// Builds the 101 response to a request that passed check_upgrade_request().
+inline std::error_code build_accept_response(const http_request& request, const accept_options& answer,
+                                             std::string& out) {
+  out = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+  out.append("Sec-WebSocket-Accept: ")
+      .append(compute_accept_key(request.fields.find("Sec-WebSocket-Key").value_or("")))
+      .append("\r\n");
+  if (!answer.subprotocol.empty()) {
+    // RFC 6455 4.2.2: the server picks one of the client's offers, or none.
+    if (!request.fields.has_token("Sec-WebSocket-Protocol", answer.subprotocol)) return error::unexpected_subprotocol;
+    if (auto failure = detail::append_field(out, "Sec-WebSocket-Protocol", answer.subprotocol)) return failure;
+  }
+  if (!answer.extensions.empty())
+    if (auto failure = detail::append_field(out, "Sec-WebSocket-Extensions", answer.extensions)) return failure;
+  if (auto failure = detail::append_fields(out, answer.fields)) return failure;
+  out.append("\r\n");
+  return {};
+}
+
+// Reads and checks one upgrade request. Feed it bytes until it is done:
+//   complete: request() holds a valid upgrade; answer with build_accept_response(),
+//   error:    failure() says why; send build_error_response(failure()) and close.
+// Bytes after the request's blank line are not consumed: they are WebSocket frames.
+class server_handshake {
+public:
+  explicit server_handshake(const options& opts = {}) : reader_(opts.max_handshake_size) {}
+
+  struct result {
+    parse_status status = parse_status::need_more;
+    std::size_t consumed = 0;
+  };
+
+  result feed(const char* data, std::size_t size) {
+    const http_block_reader::result read = reader_.feed(data, size);
+    if (read.status == parse_status::need_more) return {parse_status::need_more, read.consumed};
+    if (read.status == parse_status::error) return finish(read.failure, read.consumed);
+    if (auto failure = parse_http_request(reader_.block(), request_)) return finish(failure, read.consumed);
+    return finish(check_upgrade_request(request_), read.consumed);
+  }
+
+  const http_request& request() const noexcept { return request_; }
+  std::error_code failure() const noexcept { return failure_; }
+
+private:
+  result finish(std::error_code failure, std::size_t consumed) {
+    failure_ = failure;
+    return {failure ? parse_status::error : parse_status::complete, consumed};
+  }
+
+  http_block_reader reader_;
+  http_request request_;
+  std::error_code failure_;
+};
+
+} // namespace asiows
+
+#endif
