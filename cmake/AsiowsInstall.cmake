@@ -1,6 +1,5 @@
 # Install rules: headers, the exported targets and a relocatable package config,
 # so that find_package(asiows CONFIG) works after `cmake --install`.
-include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(ASIOWS_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/asiows")

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds and runs every test: installs what is missing, then for each preset
+# (g++ C++17, clang++ C++20, clang++ with ASan+UBSan) configures, builds and runs ctest.
+# Usage: scripts/run-tests.sh [preset ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh
+
+presets=("$@")
+[ ${#presets[@]} -eq 0 ] && presets=(gcc clang-cxx20 sanitize)
+
+for preset in "${presets[@]}"; do
+  echo "==== preset: $preset"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset"
+  ctest --preset "$preset"
+done
