@@ -1,6 +1,7 @@
 #include <asiows/core/http.hpp>
 
 #include "catch.hpp"
+#include "feed_in_pieces.hpp"
 
 #include <string>
 
@@ -12,17 +13,10 @@ TEST_CASE("http_block_reader finds the end of the block however the bytes arrive
   const std::string wire = block + after;
   for (std::size_t piece = 1; piece <= wire.size(); ++piece) {
     http_block_reader reader;
-    std::size_t position = 0;
-    http_block_reader::result result;
-    while (position < wire.size()) {
-      const std::size_t take = std::min(piece, wire.size() - position);
-      result = reader.feed(wire.data() + position, take);
-      position += result.consumed;
-      if (result.status != parse_status::need_more) break;
-    }
-    REQUIRE(result.status == parse_status::complete);
+    const auto result = test::feed_in_pieces(reader, wire, piece);
+    REQUIRE(result.last.status == parse_status::complete);
     CHECK(reader.block() == block);
-    CHECK(position == block.size()); // the frame bytes after it are left alone
+    CHECK(result.consumed == block.size()); // the frame bytes after it are left alone
   }
 }
 

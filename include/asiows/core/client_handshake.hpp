@@ -69,21 +69,18 @@ public:
   const std::string& request() const noexcept { return request_; }
   const std::string& key() const noexcept { return key_; }
 
-  struct result {
-    parse_status status = parse_status::need_more;
-    std::size_t consumed = 0;
-  };
+  using result = http_message_reader<http_response>::result;
 
   result feed(const char* data, std::size_t size) {
-    const http_block_reader::result read = reader_.feed(data, size);
-    if (read.status == parse_status::need_more) return {parse_status::need_more, read.consumed};
-    if (read.status == parse_status::error) return finish(read.failure, read.consumed);
-    if (auto failure = parse_http_response(reader_.block(), response_)) return finish(failure, read.consumed);
-    return finish(check_response(), read.consumed);
+    result progress = reader_.feed(data, size);
+    failure_ = reader_.failure();
+    if (progress.status == parse_status::complete) failure_ = check_response();
+    if (failure_) progress.status = parse_status::error;
+    return progress;
   }
 
   // The response, for inspection also when it refused (e.g. a 401 or 403).
-  const http_response& response() const noexcept { return response_; }
+  const http_response& response() const noexcept { return reader_.message(); }
   std::error_code failure() const noexcept { return failure_; }
   // The subprotocol the server chose, or empty.
   std::string_view subprotocol() const noexcept { return subprotocol_; }
@@ -93,8 +90,8 @@ public:
 private:
   // RFC 6455 4.1, the client's checks of the server's handshake.
   std::error_code check_response() {
-    const http_fields& fields = response_.fields;
-    if (response_.status != 101) return error::bad_status;
+    const http_fields& fields = reader_.message().fields;
+    if (reader_.message().status != 101) return error::bad_status;
     if (!fields.has_token("Upgrade", "websocket")) return error::not_upgrade_request;
     if (!fields.has_token("Connection", "Upgrade")) return error::missing_connection_upgrade;
     if (fields.count("Sec-WebSocket-Accept") != 1 ||
@@ -121,16 +118,10 @@ private:
     return {};
   }
 
-  result finish(std::error_code failure, std::size_t consumed) {
-    failure_ = failure;
-    return {failure ? parse_status::error : parse_status::complete, consumed};
-  }
-
-  http_block_reader reader_;
+  http_message_reader<http_response> reader_;
   client_handshake_options offer_;
   std::string key_;
   std::string request_;
-  http_response response_;
   std::error_code failure_;
   std::string subprotocol_;
   std::vector<extension> extensions_;

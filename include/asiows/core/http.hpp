@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -103,6 +104,10 @@ struct http_request {
     const std::size_t mark = whole.find('?');
     return mark == std::string_view::npos ? std::string_view{} : whole.substr(mark + 1);
   }
+
+  // The Origin header (RFC 6454), which browsers always send: check it against
+  // the origins you serve before accepting (RFC 6455 10.2).
+  std::optional<std::string_view> origin() const noexcept { return fields.find("Origin"); }
 
   // The value of cookie `name` from the Cookie header(s) (RFC 6265 5.4), if any.
   std::optional<std::string_view> cookie(std::string_view name) const {
@@ -257,6 +262,37 @@ inline std::error_code parse_http_response(std::string_view block, http_response
   out.reason = std::string(reason);
   return detail::parse_fields(block, out.fields);
 }
+
+// Reads one HTTP message head (an http_request or an http_response) from bytes
+// that arrive in pieces: gathers the header block up to `limit`, then parses it.
+// Bytes after the blank line are not consumed.
+template <class Message>
+class http_message_reader {
+public:
+  explicit http_message_reader(std::size_t limit) : reader_(limit) {}
+
+  struct result {
+    parse_status status = parse_status::need_more;
+    std::size_t consumed = 0;
+  };
+
+  result feed(const char* data, std::size_t size) {
+    const http_block_reader::result read = reader_.feed(data, size);
+    if (read.status == parse_status::need_more) return {parse_status::need_more, read.consumed};
+    if (read.status == parse_status::error) failure_ = read.failure;
+    else if constexpr (std::is_same_v<Message, http_request>) failure_ = parse_http_request(reader_.block(), message_);
+    else failure_ = parse_http_response(reader_.block(), message_);
+    return {failure_ ? parse_status::error : parse_status::complete, read.consumed};
+  }
+
+  const Message& message() const noexcept { return message_; }
+  std::error_code failure() const noexcept { return failure_; }
+
+private:
+  http_block_reader reader_;
+  Message message_;
+  std::error_code failure_;
+};
 
 namespace detail {
 

@@ -136,30 +136,21 @@ class server_handshake {
 public:
   explicit server_handshake(const options& opts = {}) : reader_(opts.max_handshake_size) {}
 
-  struct result {
-    parse_status status = parse_status::need_more;
-    std::size_t consumed = 0;
-  };
+  using result = http_message_reader<http_request>::result;
 
   result feed(const char* data, std::size_t size) {
-    const http_block_reader::result read = reader_.feed(data, size);
-    if (read.status == parse_status::need_more) return {parse_status::need_more, read.consumed};
-    if (read.status == parse_status::error) return finish(read.failure, read.consumed);
-    if (auto failure = parse_http_request(reader_.block(), request_)) return finish(failure, read.consumed);
-    return finish(check_upgrade_request(request_), read.consumed);
+    result progress = reader_.feed(data, size);
+    failure_ = reader_.failure();
+    if (progress.status == parse_status::complete) failure_ = check_upgrade_request(reader_.message());
+    if (failure_) progress.status = parse_status::error;
+    return progress;
   }
 
-  const http_request& request() const noexcept { return request_; }
+  const http_request& request() const noexcept { return reader_.message(); }
   std::error_code failure() const noexcept { return failure_; }
 
 private:
-  result finish(std::error_code failure, std::size_t consumed) {
-    failure_ = failure;
-    return {failure ? parse_status::error : parse_status::complete, consumed};
-  }
-
-  http_block_reader reader_;
-  http_request request_;
+  http_message_reader<http_request> reader_;
   std::error_code failure_;
 };
 
