@@ -2,6 +2,7 @@
 #include <asiows/core/server_handshake.hpp>
 
 #include "catch.hpp"
+#include "feed_in_pieces.hpp"
 
 #include <string>
 
@@ -53,19 +54,12 @@ TEST_CASE("server reads the RFC's request in pieces and keeps the bytes after it
   const std::string wire = rfc_request + frames;
   for (std::size_t piece : {1u, 2u, 7u, 100u, 1000u}) {
     server_handshake handshake;
-    std::size_t position = 0;
-    server_handshake::result result;
-    while (position < wire.size()) {
-      const std::size_t take = std::min(piece, wire.size() - position);
-      result = handshake.feed(wire.data() + position, take);
-      position += result.consumed;
-      if (result.status != parse_status::need_more) break;
-    }
-    REQUIRE(result.status == parse_status::complete);
-    CHECK(wire.substr(position) == frames);
+    const auto result = test::feed_in_pieces(handshake, wire, piece);
+    REQUIRE(result.last.status == parse_status::complete);
+    CHECK(wire.substr(result.consumed) == frames);
     const http_request& request = handshake.request();
     CHECK(request.path() == "/chat");
-    CHECK(request.fields.find("Origin") == std::string_view("http://example.com"));
+    CHECK(request.origin() == std::string_view("http://example.com"));
     CHECK(offered_subprotocols(request) == std::vector<std::string>{"chat", "superchat"});
   }
 }
