@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, then for each preset
-# (g++ C++17, clang++ C++20, clang++ with ASan+UBSan) configures, builds and runs ctest.
+# (g++ C++17 and C++20, clang++ C++20, clang++ C++17 with ASan+UBSan) configures, builds and runs ctest.
 # Usage: scripts/run-tests.sh [preset ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc clang-cxx20 sanitize)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize)
 
 for preset in "${presets[@]}"; do
   echo "==== preset: $preset"

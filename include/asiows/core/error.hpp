@@ -55,6 +55,9 @@ enum class error {
   unexpected_extension,
   malformed_extension_header,
   invalid_header_value, // a header we were asked to send contains CR, LF or NUL
+  // The Asio layer.
+  timeout,           // a handshake, idle or close timeout expired
+  handshake_refused, // the server refused the upgrade request we read (we answered 4xx)
 };
 
 namespace detail {
@@ -103,6 +106,8 @@ public:
     case error::unexpected_extension: return "server accepted an extension the client did not offer";
     case error::malformed_extension_header: return "malformed Sec-WebSocket-Extensions header";
     case error::invalid_header_value: return "header name or value contains characters HTTP forbids";
+    case error::timeout: return "the peer did not respond in time";
+    case error::handshake_refused: return "the upgrade request was refused";
     }
     return "unknown asiows error";
   }

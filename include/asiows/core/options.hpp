@@ -3,6 +3,7 @@
 #ifndef ASIOWS_CORE_OPTIONS_HPP
 #define ASIOWS_CORE_OPTIONS_HPP
 
+#include <chrono>
 #include <cstddef>
 
 namespace asiows {
@@ -20,6 +21,19 @@ struct options {
   // Largest HTTP header block of the opening handshake (request or response,
   // up to and including the blank line). A larger request is answered 431.
   std::size_t max_handshake_size = 8 * 1024;
+
+  // Timeouts, enforced by the Asio layer (stream.hpp); the core keeps no time.
+  // From the start of the opening handshake to its end: a client that never
+  // finishes its request (slowloris) is dropped.
+  std::chrono::milliseconds handshake_timeout{10'000};
+  // After this long without receiving anything, send a ping (0: never).
+  std::chrono::milliseconds keepalive_interval{30'000};
+  // Drop the connection after this long without receiving anything (0: never).
+  // Longer than keepalive_interval, so a live peer always answers in time.
+  std::chrono::milliseconds idle_timeout{75'000};
+  // How long to wait for the peer's Close, and then for the TCP close, once
+  // the close handshake has started.
+  std::chrono::milliseconds close_timeout{5'000};
 };
 
 } // namespace asiows

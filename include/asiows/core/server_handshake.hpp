@@ -109,6 +109,15 @@ struct accept_options {
   http_fields fields;      // extra fields, e.g. Set-Cookie
 };
 
+// What a server answers a valid upgrade request with, decided by the
+// application once it has seen the request: origin and authentication checks,
+// the choice of subprotocol, extra response fields.
+struct handshake_answer {
+  unsigned reject_status = 0; // 0 accepts; otherwise refuse with this HTTP status (401, 403, ...)
+  std::string reject_body;    // the refusal's text/plain body
+  accept_options accept;      // accepting: subprotocol, extensions; its fields go out either way
+};
+
 // Builds the 101 response to a request that passed check_upgrade_request().
 inline std::error_code build_accept_response(const http_request& request, const accept_options& answer,
                                              std::string& out) {

@@ -1,0 +1,80 @@
+// stream<NextLayer>::async_ping, async_pong and async_close: one control
+// frame, after the replies owed. async_close then waits for the peer's Close,
+// reading and discarding, unless a read in flight will see it.
+#ifndef ASIOWS_DETAIL_STREAM_CONTROL_OP_HPP
+#define ASIOWS_DETAIL_STREAM_CONTROL_OP_HPP
+
+#include <asiows/detail/stream_read_op.hpp>
+#include <asiows/detail/stream_write_op.hpp>
+
+#include <asio/compose.hpp>
+#include <asio/coroutine.hpp>
+#include <asio/post.hpp>
+
+#include <memory>
+#include <string>
+
+namespace asiows::detail {
+
+template <class NextLayer>
+class control_op : asio::coroutine {
+public:
+  control_op(std::shared_ptr<stream_impl<NextLayer>> impl, opcode op, std::uint16_t code, std::string payload)
+      : impl_(std::move(impl)), op_(op), code_(code), payload_(std::move(payload)) {}
+
+  template <class Self>
+  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+    stream_impl<NextLayer>& s = *impl_;
+    ASIO_CORO_REENTER(*this) {
+      ASIOWS_ACQUIRE_WRITER(s, self);
+      if (!s.engine || s.transport_closed) {
+        result_ = s.fatal ? s.fatal : make_error_code(error::closed);
+      } else {
+        s.writing = true;
+        s.control_out.clear();
+        s.append_pending_control(s.control_out);
+        result_ = serialize(s);
+        if (!result_ || !s.control_out.empty()) {
+          ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+          did_io_ = true;
+          if (ec && !result_) result_ = s.translate(ec);
+          if (ec) s.close_transport();
+        }
+        s.release_writer();
+        if (!result_ && op_ == opcode::close) {
+          s.start_closing_timer();
+          if (!s.read_active) {
+            ASIO_CORO_YIELD asio::async_compose<Self, void(std::error_code, std::size_t)>(
+                read_op<NextLayer, discard_sink>(impl_, {}, false), self, s.next_layer);
+            did_io_ = true;
+            if (ec != error::closed) result_ = ec; // error::closed is the handshake's good end
+          }
+        }
+      }
+      if (!did_io_) {
+        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+      }
+      self.complete(result_);
+    }
+  }
+
+private:
+  std::error_code serialize(stream_impl<NextLayer>& s) {
+    switch (op_) {
+    case opcode::ping: return s.engine->serialize_ping(payload_.data(), payload_.size(), s.control_out);
+    case opcode::pong: return s.engine->serialize_pong(payload_.data(), payload_.size(), s.control_out);
+    default: return s.engine->serialize_close(code_, payload_, s.control_out);
+    }
+  }
+
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  opcode op_;
+  std::uint16_t code_;
+  std::string payload_;
+  bool did_io_ = false;
+  std::error_code result_;
+};
+
+} // namespace asiows::detail
+
+#endif

@@ -1,0 +1,169 @@
+// stream<NextLayer>::async_accept (server) and async_handshake (client): the
+// opening handshake over the next layer, under options::handshake_timeout.
+// Bytes that arrive after the handshake stay in the read buffer: they are the
+// first frames.
+#ifndef ASIOWS_DETAIL_STREAM_HANDSHAKE_OPS_HPP
+#define ASIOWS_DETAIL_STREAM_HANDSHAKE_OPS_HPP
+
+#include <asiows/detail/stream_read_op.hpp>
+
+#include <asio/coroutine.hpp>
+#include <asio/error.hpp>
+#include <asio/post.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace asiows::detail {
+
+// Feeds the buffered bytes to a handshake reader; true once it has finished.
+template <class NextLayer, class Reader>
+bool feed_buffered(stream_impl<NextLayer>& s, Reader& reader) {
+  const auto progress = reader.feed(reinterpret_cast<const char*>(s.read_buffer.data()) + s.read_begin,
+                                    s.read_end - s.read_begin);
+  s.read_begin += progress.consumed;
+  if (s.read_begin == s.read_end) s.read_begin = s.read_end = 0;
+  return progress.status != parse_status::need_more;
+}
+
+template <class NextLayer, class Decider>
+class accept_op : asio::coroutine {
+public:
+  accept_op(std::shared_ptr<stream_impl<NextLayer>> impl, Decider decider, std::optional<http_request> request)
+      : impl_(std::move(impl)), decider_(std::move(decider)), given_request_(std::move(request)),
+        reader_(impl_->settings) {}
+
+  template <class Self>
+  void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
+    stream_impl<NextLayer>& s = *impl_;
+    ASIO_CORO_REENTER(*this) {
+      if (s.engine || s.transport_closed) {
+        result_ = asio::error::already_connected;
+      } else {
+        s.start_handshake_timer();
+        if (!given_request_) {
+          // Read until the request's blank line; slow or endless requests meet the timeout or the size limit.
+          while (!feed_buffered(s, reader_)) {
+            if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
+            ASIO_CORO_YIELD s.next_layer.async_read_some(
+                asio::buffer(s.read_buffer.data() + s.read_end, s.read_buffer.size() - s.read_end), std::move(self));
+            did_io_ = true;
+            if (ec) {
+              result_ = s.translate(ec);
+              break;
+            }
+            s.read_end += bytes;
+          }
+        }
+        if (!result_) {
+          decide();
+          ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(response_), std::move(self));
+          did_io_ = true;
+          if (ec && !result_) result_ = s.translate(ec);
+        }
+      }
+      if (result_) {
+        s.close_transport();
+      } else {
+        s.engine.emplace(role::server, s.settings);
+        s.last_received = stream_impl<NextLayer>::clock::now();
+        s.start_idle_timer();
+      }
+      if (!did_io_) {
+        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+      }
+      self.complete(result_);
+    }
+  }
+
+private:
+  // Checks the request, asks the application, and writes the answer into response_.
+  void decide() {
+    const http_request& request = given_request_ ? *given_request_ : reader_.request();
+    result_ = given_request_ ? check_upgrade_request(request) : reader_.failure();
+    if (result_) {
+      response_ = build_error_response(result_);
+      return;
+    }
+    handshake_answer answer;
+    decider_(request, answer);
+    if (answer.reject_status != 0) {
+      result_ = error::handshake_refused;
+      response_ = build_error_response(answer.reject_status, answer.reject_body, answer.accept.fields);
+      return;
+    }
+    if (auto failure = build_accept_response(request, answer.accept, response_)) {
+      result_ = failure; // the application's answer was invalid (e.g. a subprotocol not offered)
+      response_ = build_error_response(500, "invalid handshake answer: " + failure.message() + "\n");
+      return;
+    }
+    impl_->subprotocol = answer.accept.subprotocol;
+  }
+
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  Decider decider_;
+  std::optional<http_request> given_request_;
+  server_handshake reader_;
+  std::string response_;
+  bool did_io_ = false;
+  std::error_code result_;
+};
+
+template <class NextLayer>
+class handshake_op : asio::coroutine {
+public:
+  handshake_op(std::shared_ptr<stream_impl<NextLayer>> impl, std::string host, std::string target,
+               client_handshake_options offer)
+      : impl_(std::move(impl)), host_(std::move(host)), target_(std::move(target)), offer_(std::move(offer)),
+        handshake_(impl_->settings) {}
+
+  template <class Self>
+  void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
+    stream_impl<NextLayer>& s = *impl_;
+    ASIO_CORO_REENTER(*this) {
+      if (s.engine || s.transport_closed) {
+        result_ = asio::error::already_connected;
+      } else if (!(result_ = handshake_.start(host_, target_, std::move(offer_)))) {
+        s.start_handshake_timer();
+        ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(handshake_.request()), std::move(self));
+        did_io_ = true;
+        if (ec) result_ = s.translate(ec);
+        while (!result_ && !feed_buffered(s, handshake_)) {
+          if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
+          ASIO_CORO_YIELD s.next_layer.async_read_some(
+              asio::buffer(s.read_buffer.data() + s.read_end, s.read_buffer.size() - s.read_end), std::move(self));
+          if (ec) result_ = s.translate(ec);
+          else s.read_end += bytes;
+        }
+        if (!result_) result_ = handshake_.failure();
+        s.handshake_response = std::make_unique<http_response>(handshake_.response());
+      }
+      if (result_) {
+        s.close_transport();
+      } else {
+        s.subprotocol = std::string(handshake_.subprotocol());
+        s.engine.emplace(role::client, s.settings);
+        s.last_received = stream_impl<NextLayer>::clock::now();
+        s.start_idle_timer();
+      }
+      if (!did_io_) {
+        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+      }
+      self.complete(result_);
+    }
+  }
+
+private:
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  std::string host_;
+  std::string target_;
+  client_handshake_options offer_;
+  client_handshake handshake_;
+  bool did_io_ = false;
+  std::error_code result_;
+};
+
+} // namespace asiows::detail
+
+#endif

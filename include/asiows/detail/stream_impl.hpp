@@ -1,0 +1,216 @@
+// The state of a stream<NextLayer>, shared by its pending operations: each
+// holds a shared_ptr to it, so destroying the stream while operations are
+// pending is safe (they complete with operation_aborted). Timer handlers hold
+// a weak_ptr and do nothing once the stream is gone.
+#ifndef ASIOWS_DETAIL_STREAM_IMPL_HPP
+#define ASIOWS_DETAIL_STREAM_IMPL_HPP
+
+#include <asiows/core/client_handshake.hpp>
+#include <asiows/core/options.hpp>
+#include <asiows/core/protocol.hpp>
+#include <asiows/core/server_handshake.hpp>
+
+#include <asio/buffer.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/write.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace asiows::detail {
+
+// Closes the lowest layer of a stream (the socket under TLS, say), which
+// makes every pending operation on it complete.
+template <class Stream, class = void>
+struct has_lowest_layer : std::false_type {};
+template <class Stream>
+struct has_lowest_layer<Stream, std::void_t<decltype(std::declval<Stream&>().lowest_layer())>> : std::true_type {};
+
+template <class Stream>
+void close_lowest_layer(Stream& stream) {
+  std::error_code ignored;
+  if constexpr (has_lowest_layer<Stream>::value)
+    stream.lowest_layer().close(ignored);
+  else
+    stream.close(ignored);
+}
+
+template <class NextLayer>
+struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
+  using clock = std::chrono::steady_clock;
+
+  template <class... Args>
+  explicit stream_impl(const options& opts, Args&&... args)
+      : next_layer(std::forward<Args>(args)...),
+        settings(opts),
+        write_gate(next_layer.get_executor(), clock::time_point::max()),
+        timer(next_layer.get_executor()) {}
+
+  NextLayer next_layer;
+  options settings;
+  std::optional<protocol> engine; // exists once the opening handshake is done
+
+  // Received bytes not yet parsed: [read_begin, read_end) of read_buffer.
+  std::vector<std::uint8_t> read_buffer;
+  std::size_t read_begin = 0;
+  std::size_t read_end = 0;
+  bool read_active = false;
+
+  // One write to the next layer at a time; operations that find it taken
+  // wait on write_gate, which release_writer() wakes by cancelling it.
+  bool writing = false;
+  asio::steady_timer write_gate;
+  std::vector<std::uint8_t> control_out;     // control frames being written
+  std::vector<std::uint8_t> scratch;         // a client's masked payload bytes
+  std::vector<asio::const_buffer> gather;    // the buffers of the current write
+
+  // The one deadline: handshake, then idle/keepalive, then close.
+  enum class deadline { none, handshake, idle, closing };
+  asio::steady_timer timer;
+  deadline timer_purpose = deadline::none;
+  std::uint64_t timer_generation = 0;
+  clock::time_point last_received = clock::now();
+  bool keepalive_ping_outstanding = false;
+
+  // Why the connection ended when it was not the peer's doing (a timeout).
+  std::error_code fatal;
+  bool transport_closed = false;
+
+  // What the handshake settled and what the peer said when it closed.
+  std::string subprotocol;
+  std::uint16_t peer_close_code = close_code::no_status;
+  std::string peer_close_reason;
+  message_kind last_message_kind = message_kind::binary;
+  bool message_done = true; // the last read ended its message (async_read_some may not)
+  std::unique_ptr<http_response> handshake_response; // a client's, kept for inspection
+
+  // The error an operation reports for `ec`: a timeout that closed the
+  // transport explains the aborted operations it caused.
+  std::error_code translate(std::error_code ec) const { return fatal ? fatal : ec; }
+
+  void close_transport() {
+    if (transport_closed) return;
+    transport_closed = true;
+    cancel_timer();
+    close_lowest_layer(next_layer);
+  }
+
+  void fail_with(std::error_code reason) {
+    if (!fatal) fatal = reason;
+    close_transport();
+  }
+
+  // ---- the write gate ----
+
+  void release_writer() {
+    writing = false;
+    write_gate.cancel();
+  }
+
+  // Starts a write of the replies the protocol owes (pong, Close echo), when
+  // no other write is in flight; a write in flight flushes them when it ends.
+  void flush_control_in_background() {
+    if (writing || transport_closed || !engine || !engine->has_pending_control()) return;
+    writing = true;
+    control_out.clear();
+    append_pending_control(control_out);
+    asio::async_write(next_layer, asio::buffer(control_out),
+                      [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+                        self->release_writer();
+                        if (ec) return self->close_transport();
+                        if (self->engine->has_pending_control()) return self->flush_control_in_background();
+                        if (self->engine->should_close_transport()) self->close_transport();
+                      });
+  }
+
+  void append_pending_control(std::vector<std::uint8_t>& out) {
+    if (!engine || !engine->has_pending_control()) return;
+    const std::size_t start = out.size();
+    out.resize(start + max_pending_control_size);
+    out.resize(start + engine->take_pending_control(out.data() + start));
+  }
+
+  // ---- the deadline ----
+
+  void cancel_timer() {
+    ++timer_generation;
+    timer_purpose = deadline::none;
+    timer.cancel();
+  }
+
+  void arm_timer(deadline purpose, clock::duration after) {
+    cancel_timer();
+    if (after <= clock::duration::zero() || transport_closed) return;
+    timer_purpose = purpose;
+    timer.expires_after(after);
+    timer.async_wait([weak = this->weak_from_this(), generation = timer_generation](std::error_code ec) {
+      auto self = weak.lock();
+      if (!self || ec || generation != self->timer_generation) return;
+      self->on_deadline();
+    });
+  }
+
+  void start_handshake_timer() { arm_timer(deadline::handshake, settings.handshake_timeout); }
+
+  void start_closing_timer() {
+    if (timer_purpose != deadline::closing) arm_timer(deadline::closing, settings.close_timeout);
+  }
+
+  // Arms the idle/keepalive deadline for the next moment something is due.
+  void start_idle_timer() {
+    const auto since = clock::now() - last_received;
+    clock::duration next = clock::duration::max();
+    if (settings.idle_timeout.count() > 0) next = settings.idle_timeout - since;
+    if (settings.keepalive_interval.count() > 0 && !keepalive_ping_outstanding)
+      next = std::min<clock::duration>(next, settings.keepalive_interval - since);
+    if (next == clock::duration::max()) return cancel_timer();
+    arm_timer(deadline::idle, std::max<clock::duration>(next, std::chrono::milliseconds(1)));
+  }
+
+  void on_deadline() {
+    switch (timer_purpose) {
+    case deadline::handshake:
+    case deadline::closing:
+      return fail_with(error::timeout);
+    case deadline::idle: {
+      const auto since = clock::now() - last_received;
+      if (settings.idle_timeout.count() > 0 && since >= settings.idle_timeout) return fail_with(error::timeout);
+      if (settings.keepalive_interval.count() > 0 && since >= settings.keepalive_interval &&
+          !keepalive_ping_outstanding && !writing && engine && engine->state() == close_state::open) {
+        keepalive_ping_outstanding = true;
+        writing = true;
+        control_out.clear();
+        append_pending_control(control_out);
+        engine->serialize_ping(nullptr, 0, control_out);
+        asio::async_write(next_layer, asio::buffer(control_out),
+                          [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+                            self->release_writer();
+                            if (ec) self->close_transport();
+                          });
+      }
+      return start_idle_timer();
+    }
+    case deadline::none:
+      return;
+    }
+  }
+
+  // Called for every read that brought bytes. The timer is not moved here (that
+  // would cost a timer operation per read): when it fires it sees the recent
+  // activity and re-arms for what remains.
+  void note_received() {
+    last_received = clock::now();
+    keepalive_ping_outstanding = false;
+  }
+};
+
+} // namespace asiows::detail
+
+#endif

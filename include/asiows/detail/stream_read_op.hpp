@@ -1,0 +1,168 @@
+// stream<NextLayer>::async_read and async_read_some: parse every complete
+// frame already received before going back to the socket; copy message bytes
+// into the caller's dynamic buffer; answer pings in the background; on the
+// peer's Close or a protocol failure, finish the close handshake (send what is
+// owed, then the server closes TCP and a client waits for the server to).
+#ifndef ASIOWS_DETAIL_STREAM_READ_OP_HPP
+#define ASIOWS_DETAIL_STREAM_READ_OP_HPP
+
+#include <asiows/detail/stream_impl.hpp>
+
+#include <asio/coroutine.hpp>
+#include <asio/error.hpp>
+#include <asio/post.hpp>
+
+#include <memory>
+
+namespace asiows::detail {
+
+// Message data goes nowhere: used while closing.
+struct discard_sink {};
+
+inline constexpr std::size_t read_buffer_size = 16 * 1024;
+
+template <class NextLayer, class Sink>
+class read_op : asio::coroutine {
+public:
+  read_op(std::shared_ptr<stream_impl<NextLayer>> impl, Sink sink, bool return_after_piece)
+      : impl_(std::move(impl)), sink_(std::move(sink)), return_after_piece_(return_after_piece) {}
+
+  template <class Self>
+  void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
+    stream_impl<NextLayer>& s = *impl_;
+    ASIO_CORO_REENTER(*this) {
+      if (s.read_active) {
+        result_ = asio::error::in_progress; // one read at a time, as for any Asio stream
+      } else if (!s.engine || s.transport_closed) {
+        result_ = s.fatal ? s.fatal : make_error_code(error::closed);
+      } else {
+        owns_read_ = true;
+        s.read_active = true;
+        for (;;) {
+          outcome_ = parse_buffered(s);
+          if (outcome_ != outcome::need_read) break;
+          if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
+          ASIO_CORO_YIELD s.next_layer.async_read_some(asio::buffer(s.read_buffer), std::move(self));
+          did_io_ = true;
+          if (ec) {
+            // EOF after the close handshake (a client waiting for the server) is the clean end.
+            const bool clean = s.engine->state() == close_state::closed && ec == asio::error::eof;
+            result_ = clean ? make_error_code(error::closed) : s.translate(ec);
+            s.close_transport();
+            outcome_ = outcome::done;
+            break;
+          }
+          s.read_begin = 0;
+          s.read_end = bytes;
+          s.note_received();
+        }
+        if (outcome_ == outcome::closing) {
+          s.start_closing_timer();
+          // Send the Close we owe (echo or failure), after any write in flight.
+          while (s.writing && !s.transport_closed) {
+            ASIO_CORO_YIELD s.write_gate.async_wait(std::move(self));
+            did_io_ = true;
+          }
+          if (!s.transport_closed && s.engine->has_pending_control()) {
+            s.writing = true;
+            s.control_out.clear();
+            s.append_pending_control(s.control_out);
+            ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+            did_io_ = true;
+            s.release_writer();
+          }
+          if (s.engine->should_close_transport() || s.transport_closed) {
+            s.close_transport();
+          } else {
+            // A client after the close handshake: the server closes TCP first (RFC 6455 7.1.1).
+            while (!s.transport_closed) {
+              if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
+              ASIO_CORO_YIELD s.next_layer.async_read_some(asio::buffer(s.read_buffer), std::move(self));
+              did_io_ = true;
+              if (ec) s.close_transport();
+            }
+          }
+          s.read_begin = s.read_end = 0;
+        }
+      }
+      if (!did_io_) {
+        // Never complete inside the initiating call.
+        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+      }
+      if (owns_read_) s.read_active = false;
+      self.complete(result_, transferred_);
+    }
+  }
+
+private:
+  enum class outcome { need_read, done, closing };
+
+  // Appends message bytes to the sink; false if it has no room.
+  bool store(const std::uint8_t* data, std::size_t size) {
+    if constexpr (std::is_same_v<Sink, discard_sink>) {
+      (void)data;
+      (void)size;
+      return true;
+    } else {
+      const std::size_t old_size = sink_.size();
+      if (size > sink_.max_size() - old_size) return false;
+      sink_.grow(size);
+      asio::buffer_copy(sink_.data(old_size, size), asio::buffer(data, size));
+      return true;
+    }
+  }
+
+  outcome parse_buffered(stream_impl<NextLayer>& s) {
+    while (s.read_begin < s.read_end) {
+      const event ev = s.engine->receive(s.read_buffer.data() + s.read_begin, s.read_end - s.read_begin);
+      s.read_begin += ev.consumed;
+      switch (ev.type) {
+      case event_type::need_more:
+        break;
+      case event_type::message_data:
+        if (!store(ev.data, ev.size)) {
+          result_ = asio::error::no_buffer_space;
+          s.close_transport();
+          return outcome::done;
+        }
+        transferred_ += ev.size;
+        s.last_message_kind = ev.kind;
+        message_done_ = ev.message_complete;
+        if (ev.message_complete || (return_after_piece_ && ev.size > 0)) {
+          s.message_done = message_done_;
+          return outcome::done;
+        }
+        break;
+      case event_type::ping:
+        s.flush_control_in_background();
+        break;
+      case event_type::pong:
+        break;
+      case event_type::close:
+        s.peer_close_code = ev.close_code;
+        s.peer_close_reason.assign(ev.text());
+        result_ = error::closed;
+        return outcome::closing;
+      case event_type::failure:
+        result_ = ev.error;
+        return outcome::closing;
+      }
+    }
+    s.read_begin = s.read_end = 0;
+    return outcome::need_read;
+  }
+
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  Sink sink_;
+  bool return_after_piece_;
+  bool owns_read_ = false;
+  bool did_io_ = false;
+  bool message_done_ = false;
+  outcome outcome_ = outcome::need_read;
+  std::size_t transferred_ = 0;
+  std::error_code result_;
+};
+
+} // namespace asiows::detail
+
+#endif

@@ -1,0 +1,145 @@
+// stream<NextLayer>::async_write / async_write_some: send a message (or one
+// fragment of it) as frames. A server writes each frame header and the
+// caller's payload as one gather write, with no copy; a client masks the
+// payload while copying it into a scratch buffer, a chunk at a time. Pongs
+// and Close echoes owed to the peer go out between frames.
+#ifndef ASIOWS_DETAIL_STREAM_WRITE_OP_HPP
+#define ASIOWS_DETAIL_STREAM_WRITE_OP_HPP
+
+#include <asiows/detail/stream_impl.hpp>
+
+#include <asio/coroutine.hpp>
+#include <asio/post.hpp>
+
+#include <algorithm>
+#include <memory>
+
+namespace asiows::detail {
+
+inline constexpr std::size_t mask_chunk_size = 64 * 1024;
+
+// Calls visit(pointer, size) for the bytes [offset, offset + length) of a buffer sequence.
+template <class ConstBufferSequence, class Visitor>
+void for_each_slice(const ConstBufferSequence& buffers, std::size_t offset, std::size_t length, Visitor&& visit) {
+  for (auto it = asio::buffer_sequence_begin(buffers); it != asio::buffer_sequence_end(buffers) && length > 0; ++it) {
+    asio::const_buffer piece(*it);
+    if (offset >= piece.size()) {
+      offset -= piece.size();
+      continue;
+    }
+    piece += offset;
+    offset = 0;
+    const std::size_t take = std::min(piece.size(), length);
+    visit(static_cast<const std::uint8_t*>(piece.data()), take);
+    length -= take;
+  }
+}
+
+// Waits, inside a composed operation, until no other write is in flight. The
+// operation has a did_io_ member (it has suspended at least once).
+#define ASIOWS_ACQUIRE_WRITER(s, self)                                                                           \
+  while ((s).writing && !(s).transport_closed) {                                                               \
+    ASIO_CORO_YIELD (s).write_gate.async_wait(std::move(self));                                                 \
+    did_io_ = true;                                                                                            \
+  }
+
+template <class NextLayer, class ConstBufferSequence>
+class write_op : asio::coroutine {
+public:
+  write_op(std::shared_ptr<stream_impl<NextLayer>> impl, message_kind kind, bool fin, ConstBufferSequence buffers)
+      : impl_(std::move(impl)), buffers_(std::move(buffers)), kind_(kind), fin_(fin),
+        total_(asio::buffer_size(buffers_)) {}
+
+  template <class Self>
+  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+    stream_impl<NextLayer>& s = *impl_;
+    ASIO_CORO_REENTER(*this) {
+      ASIOWS_ACQUIRE_WRITER(s, self);
+      if (!s.engine || s.transport_closed) {
+        result_ = s.fatal ? s.fatal : make_error_code(error::closed);
+      } else {
+        s.writing = true;
+        do {
+          if (!next_batch(s)) break;
+          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gather, std::move(self));
+          did_io_ = true;
+          if (ec) {
+            result_ = s.translate(ec);
+            s.close_transport();
+            break;
+          }
+        } while (sent_ < total_ || frame_left_ > 0);
+        if (!result_ && s.engine->has_pending_control()) {
+          // Replies that became due while we wrote (e.g. a pong).
+          s.control_out.clear();
+          s.append_pending_control(s.control_out);
+          ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+          if (ec) s.close_transport();
+        }
+        s.release_writer();
+        if (!s.transport_closed && s.engine->should_close_transport()) s.close_transport();
+      }
+      if (!did_io_) {
+        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+      }
+      self.complete(result_, result_ ? 0 : total_);
+    }
+  }
+
+private:
+  // Fills s.gather with the next write: owed control frames (between frames
+  // only), a frame header when a frame starts, and payload bytes.
+  bool next_batch(stream_impl<NextLayer>& s) {
+    s.gather.clear();
+    if (frame_left_ == 0) {
+      s.control_out.clear();
+      s.append_pending_control(s.control_out);
+      if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+      const std::size_t remaining = total_ - sent_;
+      const std::size_t fragment = s.settings.auto_fragment_size;
+      const std::size_t frame_size = fragment == 0 ? remaining : std::min(fragment, remaining);
+      const bool fin = sent_ + frame_size == total_ && fin_;
+      if (auto failure = s.engine->prepare_data_frame(kind_, frame_size, fin, prefix_)) {
+        result_ = failure;
+        return false;
+      }
+      s.gather.push_back(asio::buffer(prefix_.bytes.data(), prefix_.size));
+      frame_left_ = frame_size;
+      mask_offset_ = 0;
+    }
+    if (!prefix_.masked) {
+      for_each_slice(buffers_, sent_, frame_left_,
+                     [&](const std::uint8_t* data, std::size_t size) { s.gather.push_back(asio::buffer(data, size)); });
+      sent_ += frame_left_;
+      frame_left_ = 0;
+      return true;
+    }
+    const std::size_t chunk = std::min(frame_left_, mask_chunk_size);
+    s.scratch.resize(chunk);
+    std::size_t filled = 0;
+    for_each_slice(buffers_, sent_, chunk, [&](const std::uint8_t* data, std::size_t size) {
+      mask_offset_ = copy_masked(s.scratch.data() + filled, data, size, prefix_.key, mask_offset_);
+      filled += size;
+    });
+    if (chunk > 0) s.gather.push_back(asio::buffer(s.scratch.data(), chunk));
+    sent_ += chunk;
+    frame_left_ -= chunk;
+    return true;
+  }
+
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  ConstBufferSequence buffers_;
+  message_kind kind_;
+  bool fin_;
+  std::size_t total_;
+  std::size_t sent_ = 0;       // payload bytes handed to the socket
+  std::size_t frame_left_ = 0; // payload bytes of the current frame not yet handed over
+  std::size_t mask_offset_ = 0;
+  frame_prefix prefix_;
+  bool did_io_ = false;
+  std::error_code result_;
+};
+
+} // namespace asiows::detail
+
+#endif

@@ -1,0 +1,216 @@
+// stream<NextLayer>: a WebSocket connection over any Asio AsyncStream
+// (asio::ip::tcp::socket, asio::ssl::stream<tcp::socket>,
+// asio::local::stream_protocol::socket, or a stream of your own).
+//
+// It moves bytes between the next layer and the sans-I/O core (protocol.hpp).
+// Every operation takes any Asio completion token: a callback, use_future,
+// use_awaitable, deferred. As with every Asio stream, at most one read and
+// one write may be in flight; async_ping / async_close count as writes, and
+// may be started while a write is in flight (they wait their turn). The
+// stream is not thread-safe: use it from one strand.
+//
+// While a read is in flight, pings are answered and the close handshake is
+// completed for you; the read then finishes with error::closed (the peer's
+// code and reason: close_code(), close_reason()). Timeouts (options.hpp):
+// the handshake, idle with keepalive pings, and the close handshake.
+#ifndef ASIOWS_STREAM_HPP
+#define ASIOWS_STREAM_HPP
+
+#include <asiows/detail/stream_control_op.hpp>
+#include <asiows/detail/stream_handshake_ops.hpp>
+#include <asiows/detail/stream_impl.hpp>
+#include <asiows/detail/stream_read_op.hpp>
+#include <asiows/detail/stream_write_op.hpp>
+
+#include <asio/async_result.hpp>
+#include <asio/buffer.hpp>
+#include <asio/compose.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <utility>
+
+namespace asiows {
+
+// The decider async_accept uses by default: accept, no subprotocol.
+struct accept_all {
+  void operator()(const http_request&, handshake_answer&) const noexcept {}
+};
+
+template <class NextLayer>
+class stream {
+  using impl_type = detail::stream_impl<NextLayer>;
+
+public:
+  using next_layer_type = NextLayer;
+  using executor_type = typename NextLayer::executor_type;
+
+  // Constructs the next layer from `args` (e.g. an io_context, or a socket to move in).
+  template <class... Args>
+  explicit stream(Args&&... args) : impl_(std::make_shared<impl_type>(options{}, std::forward<Args>(args)...)) {}
+
+  stream(stream&&) noexcept = default;
+  stream& operator=(stream&& other) noexcept {
+    if (impl_) impl_->close_transport();
+    impl_ = std::move(other.impl_);
+    return *this;
+  }
+  stream(const stream&) = delete;
+  stream& operator=(const stream&) = delete;
+
+  // Closes the transport: pending operations complete with an error.
+  ~stream() {
+    if (impl_) impl_->close_transport();
+  }
+
+  executor_type get_executor() noexcept { return impl_->next_layer.get_executor(); }
+  NextLayer& next_layer() noexcept { return impl_->next_layer; }
+  const NextLayer& next_layer() const noexcept { return impl_->next_layer; }
+
+  // Limits and timeouts; set them before the handshake.
+  void set_options(const options& opts) { impl_->settings = opts; }
+  const options& get_options() const noexcept { return impl_->settings; }
+
+  // True after the opening handshake until the close handshake starts or the connection fails.
+  bool is_open() const noexcept {
+    return impl_->engine && !impl_->transport_closed && impl_->engine->state() == close_state::open;
+  }
+  // The subprotocol agreed in the handshake, or empty.
+  std::string_view subprotocol() const noexcept { return impl_->subprotocol; }
+  // Whether the last message read was text (else binary).
+  bool got_text() const noexcept { return impl_->last_message_kind == message_kind::text; }
+  // Whether the last async_read_some ended its message.
+  bool is_message_done() const noexcept { return impl_->message_done; }
+  // The peer's Close: its code (close_code::no_status if none came) and reason.
+  std::uint16_t close_code() const noexcept { return impl_->peer_close_code; }
+  std::string_view close_reason() const noexcept { return impl_->peer_close_reason; }
+  // Client: the server's response to the upgrade request (also when it refused), once read.
+  const http_response* handshake_response() const noexcept { return impl_->handshake_response.get(); }
+
+  // ---- opening handshake (RFC 6455 4) ----
+
+  // Server: reads the upgrade request, answers 101 (no subprotocol) or the
+  // 4xx the request deserves. Completion: void(std::error_code).
+  template <class CompletionToken>
+  auto async_accept(CompletionToken&& token) {
+    return async_accept(accept_all{}, std::forward<CompletionToken>(token));
+  }
+
+  // Server: reads the upgrade request; if it is valid, decide(request, answer)
+  // fills a handshake_answer: refuse with a status (origin or authentication
+  // checks), or choose a subprotocol and add response fields.
+  template <class Decider, class CompletionToken>
+  auto async_accept(Decider&& decide, CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code)>(
+        detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::nullopt),
+        token, impl_->next_layer);
+  }
+
+  // Server: hands over a request the application read itself (to route plain
+  // HTTP on the same port), with any bytes it read past the request's end.
+  template <class Decider, class CompletionToken>
+  auto async_accept(http_request request, asio::const_buffer already_received, Decider&& decide,
+                    CompletionToken&& token) {
+    const auto* bytes = static_cast<const std::uint8_t*>(already_received.data());
+    impl_->read_buffer.assign(bytes, bytes + already_received.size());
+    impl_->read_begin = 0;
+    impl_->read_end = already_received.size();
+    if (impl_->read_buffer.size() < detail::read_buffer_size) impl_->read_buffer.resize(detail::read_buffer_size);
+    return asio::async_compose<CompletionToken, void(std::error_code)>(
+        detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
+        token, impl_->next_layer);
+  }
+
+  // Client: sends the upgrade request for `target` ("/path?query") to `host`
+  // (the Host header: "example.com" or "example.com:8080") and checks the
+  // response. Completion: void(std::error_code); on error::bad_status,
+  // handshake_response() shows what the server said.
+  template <class CompletionToken>
+  auto async_handshake(std::string_view host, std::string_view target, CompletionToken&& token) {
+    return async_handshake(host, target, client_handshake_options{}, std::forward<CompletionToken>(token));
+  }
+
+  template <class CompletionToken>
+  auto async_handshake(std::string_view host, std::string_view target, client_handshake_options offer,
+                       CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code)>(
+        detail::handshake_op<NextLayer>(impl_, std::string(host), std::string(target), std::move(offer)), token,
+        impl_->next_layer);
+  }
+
+  // ---- messages ----
+
+  // Reads one whole message, appending it to `buffer` (a DynamicBuffer_v2,
+  // e.g. asio::dynamic_buffer(a_string)); got_text() tells its kind.
+  // Completion: void(std::error_code, std::size_t bytes). After the close
+  // handshake: error::closed.
+  template <class DynamicBuffer, class CompletionToken>
+  auto async_read(DynamicBuffer buffer, CompletionToken&& token) {
+    static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
+                  "async_read needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
+    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+        detail::read_op<NextLayer, DynamicBuffer>(impl_, std::move(buffer), false), token, impl_->next_layer);
+  }
+
+  // Reads the next piece of a message (whatever has arrived), for streaming
+  // large messages; is_message_done() tells whether the message ended.
+  template <class DynamicBuffer, class CompletionToken>
+  auto async_read_some(DynamicBuffer buffer, CompletionToken&& token) {
+    static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
+                  "async_read_some needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
+    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+        detail::read_op<NextLayer, DynamicBuffer>(impl_, std::move(buffer), true), token, impl_->next_layer);
+  }
+
+  // Writes `buffers` as one message of `kind` (in frames of
+  // options::auto_fragment_size if set). The buffers must stay valid until
+  // completion: a server writes them without copying.
+  // Completion: void(std::error_code, std::size_t bytes).
+  template <class ConstBufferSequence, class CompletionToken>
+  auto async_write(message_kind kind, const ConstBufferSequence& buffers, CompletionToken&& token) {
+    return async_write_some(kind, true, buffers, std::forward<CompletionToken>(token));
+  }
+
+  // Writes one fragment of a message: fin == false leaves it open for more
+  // fragments of the same kind; fin == true ends it.
+  template <class ConstBufferSequence, class CompletionToken>
+  auto async_write_some(message_kind kind, bool fin, const ConstBufferSequence& buffers, CompletionToken&& token) {
+    static_assert(asio::is_const_buffer_sequence<ConstBufferSequence>::value,
+                  "async_write needs a ConstBufferSequence, such as asio::buffer(data, size)");
+    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+        detail::write_op<NextLayer, ConstBufferSequence>(impl_, kind, fin, buffers), token, impl_->next_layer);
+  }
+
+  // ---- control ----
+
+  // Sends a ping (payload at most 125 bytes); the pong arrives through a read.
+  template <class CompletionToken>
+  auto async_ping(std::string_view payload, CompletionToken&& token) {
+    return async_control(opcode::ping, 0, payload, std::forward<CompletionToken>(token));
+  }
+
+  // Starts the close handshake (RFC 6455 7.1.2) and completes when it is over:
+  // the peer answered and TCP is closed, or close_timeout passed. With a read
+  // in flight, that read sees the peer's Close (error::closed) and this
+  // completes once our Close is sent.
+  template <class CompletionToken>
+  auto async_close(std::uint16_t code, std::string_view reason, CompletionToken&& token) {
+    return async_control(opcode::close, code, reason, std::forward<CompletionToken>(token));
+  }
+
+private:
+  template <class CompletionToken>
+  auto async_control(opcode op, std::uint16_t code, std::string_view payload, CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code)>(
+        detail::control_op<NextLayer>(impl_, op, code, std::string(payload)), token, impl_->next_layer);
+  }
+
+  std::shared_ptr<impl_type> impl_;
+};
+
+} // namespace asiows
+
+#endif

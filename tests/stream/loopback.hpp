@@ -1,0 +1,125 @@
+// Test helpers for the Asio layer: connected socket pairs on 127.0.0.1, an
+// io_context run with a time bound, and a "raw peer" that speaks WebSocket
+// with the sans-I/O core over a blocking socket (with a receive timeout), to
+// check the stream from outside.
+#ifndef ASIOWS_TESTS_LOOPBACK_HPP
+#define ASIOWS_TESTS_LOOPBACK_HPP
+
+#include <asiows/core.hpp>
+#include <asiows/stream.hpp>
+
+#include <asio.hpp>
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+namespace test {
+
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// A server socket and a client socket connected to each other.
+inline std::pair<tcp::socket, tcp::socket> connected_pair(asio::io_context& io) {
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  tcp::socket client(io);
+  client.connect(acceptor.local_endpoint());
+  tcp::socket server = acceptor.accept();
+  return {std::move(server), std::move(client)};
+}
+
+// Runs `io` until it has no work, failing the test run if that takes longer than `limit`.
+inline void run_bounded(asio::io_context& io, std::chrono::milliseconds limit = 20s) {
+  io.run_for(limit);
+  if (!io.stopped()) throw std::runtime_error("io_context still had work after the time limit");
+}
+
+// A peer that speaks WebSocket through the core, synchronously.
+class raw_peer {
+public:
+  raw_peer(tcp::socket socket, asiows::role role) : socket_(std::move(socket)), engine_(role) {
+    timeval timeout{5, 0}; // never block a test for ever
+    ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  }
+
+  tcp::socket& socket() { return socket_; }
+  asiows::protocol& engine() { return engine_; }
+
+  void send_raw(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  void send_raw(const std::vector<std::uint8_t>& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+
+  // Reads until `done(reply)` or EOF; returns what was read.
+  template <class Done>
+  std::string read_raw_until(Done&& done) {
+    std::string reply;
+    char chunk[4096];
+    while (!done(reply)) {
+      std::error_code ec;
+      const std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
+      if (ec) break;
+      reply.append(chunk, n);
+    }
+    return reply;
+  }
+
+  // Client side of the handshake: sends `request` (or a valid one) and reads the response head.
+  std::string handshake(const std::string& request = {}) {
+    asiows::client_handshake hs;
+    hs.start("127.0.0.1", "/");
+    send_raw(request.empty() ? hs.request() : request);
+    const std::string reply = read_raw_until([](const std::string& r) { return r.find("\r\n\r\n") != std::string::npos; });
+    const std::size_t end = reply.find("\r\n\r\n");
+    if (end != std::string::npos) pending_.assign(reply.begin() + static_cast<std::ptrdiff_t>(end + 4), reply.end());
+    return reply.substr(0, end == std::string::npos ? reply.size() : end + 4);
+  }
+
+  void send(asiows::message_kind kind, const std::string& payload) {
+    std::vector<std::uint8_t> out;
+    engine_.serialize_message(kind, payload, out);
+    send_raw(out);
+  }
+
+  // Reads until the next event that is not need_more; type need_more means EOF or timeout.
+  asiows::event next_event(std::string& payload) {
+    payload.clear();
+    for (;;) {
+      while (!pending_.empty()) {
+        const asiows::event ev = engine_.receive(pending_.data(), pending_.size());
+        current_.assign(ev.data, ev.data + ev.size);
+        pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(ev.consumed));
+        if (ev.type != asiows::event_type::need_more) {
+          payload.assign(current_.begin(), current_.end());
+          return ev;
+        }
+      }
+      std::uint8_t chunk[65536];
+      std::error_code ec;
+      const std::size_t n = socket_.read_some(asio::buffer(chunk), ec);
+      if (ec) return {};
+      pending_.assign(chunk, chunk + n);
+    }
+  }
+
+  // Whether the peer closed TCP (reads EOF) within the receive timeout.
+  bool sees_eof() {
+    char byte;
+    std::error_code ec;
+    socket_.read_some(asio::buffer(&byte, 1), ec);
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
+  }
+
+private:
+  tcp::socket socket_;
+  asiows::protocol engine_;
+  std::vector<std::uint8_t> pending_;
+  std::vector<std::uint8_t> current_;
+};
+
+} // namespace test
+
+#endif

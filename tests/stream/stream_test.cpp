@@ -1,0 +1,305 @@
+#include <asiows/stream.hpp>
+
+#include "await.hpp"
+#include "catch.hpp"
+#include "echo_session.hpp"
+#include "loopback.hpp"
+
+#include <memory>
+#include <string>
+#include <thread>
+
+using namespace test;
+using asiows::message_kind;
+using ws_stream = asiows::stream<tcp::socket>;
+
+namespace {
+
+// A client stream connected to an echo session on the same io_context.
+struct echo_fixture {
+  explicit echo_fixture(asiows::options server_options = {}, asiows::options client_options = {}) {
+    auto [server_socket, client_socket] = connected_pair(io);
+    session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket), server_options);
+    session->start();
+    client = std::make_unique<ws_stream>(std::move(client_socket));
+    client->set_options(client_options);
+  }
+
+  void handshake() {
+    const auto ec = run(io, [&](auto done) { client->async_handshake("127.0.0.1", "/echo", done); }).error;
+    REQUIRE_FALSE(ec);
+  }
+
+  std::string echo(message_kind kind, const std::string& payload) {
+    auto [write_error, written] = run(io, [&](auto done) { client->async_write(kind, asio::buffer(payload), done); });
+    REQUIRE_FALSE(write_error);
+    CHECK(written == payload.size());
+    std::string reply;
+    auto [read_error, read] = run(io, [&](auto done) { client->async_read(asio::dynamic_buffer(reply), done); });
+    REQUIRE_FALSE(read_error);
+    CHECK(read == reply.size());
+    CHECK(client->got_text() == (kind == message_kind::text));
+    return reply;
+  }
+
+  asio::io_context io;
+  std::shared_ptr<echo_session<tcp::socket>> session;
+  std::unique_ptr<ws_stream> client;
+};
+
+std::string pattern(std::size_t size) {
+  std::string data(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<char>('a' + i % 26);
+  return data;
+}
+
+} // namespace
+
+TEST_CASE("stream: text and binary echo from 0 bytes to 16 MiB over TCP") {
+  echo_fixture f;
+  f.handshake();
+  CHECK(f.client->is_open());
+  for (std::size_t size : {0u, 1u, 125u, 126u, 65535u, 65536u, 1u << 20, 16u << 20}) {
+    CAPTURE(size);
+    const std::string payload = pattern(size);
+    CHECK(f.echo(message_kind::text, payload) == payload);
+    CHECK(f.echo(message_kind::binary, payload) == payload);
+  }
+  CHECK(f.session->echoed == 16);
+}
+
+TEST_CASE("stream: fragmented sends arrive as one message; read_some streams the pieces") {
+  asiows::options fragmenting;
+  fragmenting.auto_fragment_size = 1000;
+  echo_fixture f({}, fragmenting);
+  f.handshake();
+  const std::string big = pattern(10'000); // ten frames from the client
+  CHECK(f.echo(message_kind::text, big) == big);
+
+  // Hand-made fragments.
+  auto [e1, n1] = run(f.io, [&](auto done) { f.client->async_write_some(message_kind::binary, false, asio::buffer("Hel", 3), done); });
+  auto [e2, n2] = run(f.io, [&](auto done) { f.client->async_write_some(message_kind::binary, true, asio::buffer("lo", 2), done); });
+  REQUIRE_FALSE(e1);
+  REQUIRE_FALSE(e2);
+  std::string streamed;
+  do {
+    auto [ec, n] = run(f.io, [&](auto done) { f.client->async_read_some(asio::dynamic_buffer(streamed), done); });
+    REQUIRE_FALSE(ec);
+  } while (!f.client->is_message_done());
+  CHECK(streamed == "Hello");
+}
+
+TEST_CASE("stream: the client closes; both sides see the close handshake") {
+  echo_fixture f;
+  f.handshake();
+  const auto ec = run(f.io, [&](auto done) { f.client->async_close(asiows::close_code::normal, "done", done); }).error;
+  CHECK_FALSE(ec);
+  run_for(f.io, 50ms);
+  CHECK(f.session->ended);
+  CHECK(f.session->end == asiows::error::closed);
+  CHECK(f.session->ws.close_code() == 1000);
+  CHECK(f.session->ws.close_reason() == "done");
+  CHECK(f.client->close_code() == 1000); // the server echoed the code
+  CHECK_FALSE(f.client->is_open());
+  auto [write_error, n] = run(f.io, [&](auto done) { f.client->async_write(message_kind::text, asio::buffer("late", 4), done); });
+  CHECK(write_error == asiows::error::closed);
+}
+
+TEST_CASE("stream: the server closes while the client reads") {
+  echo_fixture f;
+  f.handshake();
+  std::string reply;
+  pending read;
+  f.client->async_read(asio::dynamic_buffer(reply), read.handler());
+  run_for(f.io, 20ms);
+  f.session->ws.async_close(asiows::close_code::going_away, "restarting", [](std::error_code) {});
+  auto [ec, n] = read.wait(f.io);
+  CHECK(ec == asiows::error::closed);
+  CHECK(f.client->close_code() == asiows::close_code::going_away);
+  CHECK(f.client->close_reason() == "restarting");
+}
+
+TEST_CASE("stream: a ping is answered while a read is pending") {
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket));
+  session->start();
+  std::thread server([&] { run_bounded(io, 10s); });
+  raw_peer peer(std::move(client_socket), asiows::role::client);
+  CHECK(peer.handshake().rfind("HTTP/1.1 101 ", 0) == 0);
+  std::vector<std::uint8_t> ping;
+  peer.engine().serialize_ping("are you there", 13, ping);
+  peer.send_raw(ping);
+  std::string payload;
+  const asiows::event ev = peer.next_event(payload);
+  CHECK(ev.type == asiows::event_type::pong);
+  CHECK(payload == "are you there");
+  peer.socket().close();
+  server.join();
+  CHECK(session->ended);
+  CHECK(session->end == asio::error::eof);
+}
+
+TEST_CASE("stream: a protocol error gets its close code, then the server drops TCP") {
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket));
+  session->start();
+  std::thread server([&] { run_bounded(io, 10s); });
+  raw_peer peer(std::move(client_socket), asiows::role::client);
+  peer.handshake();
+  peer.send_raw(std::string("\x81\x02hi", 4)); // unmasked: clients must mask
+  std::string payload;
+  const asiows::event ev = peer.next_event(payload);
+  CHECK(ev.type == asiows::event_type::close);
+  CHECK(ev.close_code == 1002);
+  CHECK(peer.sees_eof());
+  server.join();
+  CHECK(session->end == asiows::error::unmasked_client_frame);
+}
+
+TEST_CASE("stream: refused handshakes get clean HTTP answers") {
+  struct refusal {
+    std::string name;
+    std::string request;
+    std::string status_line;
+  };
+  asiows::client_handshake valid;
+  valid.start("127.0.0.1", "/");
+  const std::string good = valid.request();
+  auto replaced = [&](const std::string& from, const std::string& to) {
+    std::string copy = good;
+    copy.replace(copy.find(from), from.size(), to);
+    return copy;
+  };
+  const refusal cases[] = {
+      {"bad origin", replaced("\r\n\r\n", "\r\nOrigin: http://evil.example\r\n\r\n"), "HTTP/1.1 403 Forbidden"},
+      {"bad version", replaced("Version: 13", "Version: 8"), "HTTP/1.1 426 Upgrade Required"},
+      {"not an upgrade", "GET / HTTP/1.1\r\nHost: a\r\n\r\n", "HTTP/1.1 426 Upgrade Required"},
+      {"header flood", "GET / HTTP/1.1\r\nX: " + std::string(20'000, 'x') + "\r\n\r\n",
+       "HTTP/1.1 431 Request Header Fields Too Large"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    asio::io_context io;
+    auto [server_socket, client_socket] = connected_pair(io);
+    auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket));
+    session->decide = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
+      if (request.origin() && *request.origin() != "https://good.example") {
+        answer.reject_status = 403;
+        answer.reject_body = "origin not allowed\n";
+      }
+    };
+    session->start();
+    std::thread server([&] { run_bounded(io, 10s); });
+    raw_peer peer(std::move(client_socket), asiows::role::client);
+    const std::string reply = peer.handshake(c.request);
+    CHECK(reply.rfind(c.status_line + "\r\n", 0) == 0);
+    CHECK(peer.sees_eof());
+    server.join();
+    CHECK(session->accept_error);
+  }
+}
+
+TEST_CASE("stream: a peer that never finishes the handshake is dropped at the handshake timeout") {
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  asiows::options opts;
+  opts.handshake_timeout = 200ms;
+  auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket), opts);
+  session->start();
+  asio::write(client_socket, asio::buffer(std::string("GET / HTTP/1.1\r\nHost: slow\r\n"))); // and nothing more
+  const auto start = std::chrono::steady_clock::now();
+  run_for(io, 1s);
+  CHECK(session->ended);
+  CHECK(session->accept_error == asiows::error::timeout);
+  CHECK(std::chrono::steady_clock::now() - start >= 200ms);
+}
+
+TEST_CASE("stream: keepalive keeps a live peer and drops a silent one") {
+  asiows::options opts;
+  opts.keepalive_interval = 50ms;
+  opts.idle_timeout = 200ms;
+
+  SECTION("a peer that answers pings stays") {
+    echo_fixture f(opts, opts); // the asiows client answers pings while it reads
+    f.handshake();
+    std::string reply;
+    pending read;
+    f.client->async_read(asio::dynamic_buffer(reply), read.handler());
+    run_for(f.io, 600ms); // three idle timeouts
+    CHECK_FALSE(f.session->ended);
+    CHECK(f.client->is_open());
+    const auto ec = run(f.io, [&](auto done) { f.client->async_close(1000, "", done); }).error;
+    CHECK_FALSE(ec);
+    auto [read_error, n] = read.wait(f.io);
+    CHECK(read_error == asiows::error::closed);
+  }
+  SECTION("a peer that never answers is dropped") {
+    asio::io_context io;
+    auto [server_socket, client_socket] = connected_pair(io);
+    auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket), opts);
+    session->start();
+    std::thread server([&] { run_bounded(io, 10s); });
+    raw_peer peer(std::move(client_socket), asiows::role::client);
+    peer.handshake(); // then silence: pings pile up unanswered
+    server.join();
+    CHECK(session->end == asiows::error::timeout);
+  }
+}
+
+TEST_CASE("stream: over a Unix domain socket") {
+  asio::io_context io;
+  asio::local::stream_protocol::socket server_socket(io), client_socket(io);
+  asio::local::connect_pair(server_socket, client_socket);
+  auto session = std::make_shared<echo_session<asio::local::stream_protocol::socket>>(std::move(server_socket));
+  session->start();
+  asiows::stream<asio::local::stream_protocol::socket> client(std::move(client_socket));
+  const auto ec = run(io, [&](auto done) { client.async_handshake("localhost", "/", done); }).error;
+  REQUIRE_FALSE(ec);
+  auto [write_error, n] = run(io, [&](auto done) { client.async_write(message_kind::text, asio::buffer("over unix", 9), done); });
+  REQUIRE_FALSE(write_error);
+  std::string reply;
+  auto [read_error, m] = run(io, [&](auto done) { client.async_read(asio::dynamic_buffer(reply), done); });
+  REQUIRE_FALSE(read_error);
+  CHECK(reply == "over unix");
+}
+
+TEST_CASE("stream: a subprotocol chosen by the server reaches the client") {
+  echo_fixture f;
+  f.session->decide = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
+    for (const auto& offered : asiows::offered_subprotocols(request))
+      if (offered == "chat.v2") answer.accept.subprotocol = offered;
+  };
+  asiows::client_handshake_options offer;
+  offer.subprotocols = {"chat.v3", "chat.v2"};
+  const auto ec = run(f.io, [&](auto done) { f.client->async_handshake("127.0.0.1", "/", offer, done); }).error;
+  REQUIRE_FALSE(ec);
+  CHECK(f.client->subprotocol() == "chat.v2");
+  CHECK(f.session->ws.subprotocol() == "chat.v2");
+}
+
+TEST_CASE("stream: a client sees why the server refused") {
+  echo_fixture f;
+  f.session->decide = [](const asiows::http_request&, asiows::handshake_answer& answer) {
+    answer.reject_status = 401;
+    answer.accept.fields.add("WWW-Authenticate", "Bearer");
+  };
+  const auto ec = run(f.io, [&](auto done) { f.client->async_handshake("127.0.0.1", "/", done); }).error;
+  CHECK(ec == asiows::error::bad_status);
+  REQUIRE(f.client->handshake_response());
+  CHECK(f.client->handshake_response()->status == 401);
+  CHECK(f.client->handshake_response()->fields.find("WWW-Authenticate") == std::string_view("Bearer"));
+}
+
+TEST_CASE("stream: destroying a stream with operations pending completes them") {
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  auto client = std::make_unique<ws_stream>(std::move(client_socket));
+  pending handshake;
+  client->async_handshake("127.0.0.1", "/", handshake.handler()); // the server never answers
+  run_for(io, 20ms);
+  client.reset();
+  const auto ec = handshake.wait(io).error;
+  CHECK(ec); // operation_aborted or bad_descriptor; what matters is that it completes, without ASan complaints
+}
