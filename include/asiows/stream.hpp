@@ -149,20 +149,14 @@ public:
   // handshake: error::closed.
   template <class DynamicBuffer, class CompletionToken>
   auto async_read(DynamicBuffer buffer, CompletionToken&& token) {
-    static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
-                  "async_read needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
-    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
-        detail::read_op<NextLayer, DynamicBuffer>(impl_, std::move(buffer), false), token, impl_->next_layer);
+    return async_read_message(std::move(buffer), false, std::forward<CompletionToken>(token));
   }
 
   // Reads the next piece of a message (whatever has arrived), for streaming
   // large messages; is_message_done() tells whether the message ended.
   template <class DynamicBuffer, class CompletionToken>
   auto async_read_some(DynamicBuffer buffer, CompletionToken&& token) {
-    static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
-                  "async_read_some needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
-    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
-        detail::read_op<NextLayer, DynamicBuffer>(impl_, std::move(buffer), true), token, impl_->next_layer);
+    return async_read_message(std::move(buffer), true, std::forward<CompletionToken>(token));
   }
 
   // Writes `buffers` as one message of `kind` (in frames of
@@ -202,6 +196,15 @@ public:
   }
 
 private:
+  template <class DynamicBuffer, class CompletionToken>
+  auto async_read_message(DynamicBuffer buffer, bool return_after_piece, CompletionToken&& token) {
+    static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
+                  "async_read needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
+    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+        detail::read_op<NextLayer, DynamicBuffer>(impl_, std::move(buffer), return_after_piece), token,
+        impl_->next_layer);
+  }
+
   template <class CompletionToken>
   auto async_control(opcode op, std::uint16_t code, std::string_view payload, CompletionToken&& token) {
     return asio::async_compose<CompletionToken, void(std::error_code)>(

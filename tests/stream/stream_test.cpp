@@ -47,6 +47,34 @@ struct echo_fixture {
   std::unique_ptr<ws_stream> client;
 };
 
+// An echo session served on a background thread, and a raw peer (the test
+// thread, blocking) connected to it.
+struct raw_fixture {
+  explicit raw_fixture(asiows::options opts = {}) {
+    auto [server_socket, client_socket] = connected_pair(io);
+    session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket), opts);
+    peer = std::make_unique<raw_peer>(std::move(client_socket), asiows::role::client);
+  }
+  // Starts serving; `session->decide` may be set before.
+  void start() {
+    session->start();
+    server = std::thread([this] { run_bounded(io, 10s); });
+  }
+  // Waits for the server side to finish (the test made it end).
+  void join() {
+    if (server.joinable()) server.join();
+  }
+  ~raw_fixture() {
+    peer->socket().close();
+    join();
+  }
+
+  asio::io_context io;
+  std::shared_ptr<echo_session<tcp::socket>> session;
+  std::unique_ptr<raw_peer> peer;
+  std::thread server;
+};
+
 std::string pattern(std::size_t size) {
   std::string data(size, '\0');
   for (std::size_t i = 0; i < size; ++i) data[i] = static_cast<char>('a' + i % 26);
@@ -120,42 +148,34 @@ TEST_CASE("stream: the server closes while the client reads") {
 }
 
 TEST_CASE("stream: a ping is answered while a read is pending") {
-  asio::io_context io;
-  auto [server_socket, client_socket] = connected_pair(io);
-  auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket));
-  session->start();
-  std::thread server([&] { run_bounded(io, 10s); });
-  raw_peer peer(std::move(client_socket), asiows::role::client);
-  CHECK(peer.handshake().rfind("HTTP/1.1 101 ", 0) == 0);
+  raw_fixture f;
+  f.start();
+  CHECK(f.peer->handshake().rfind("HTTP/1.1 101 ", 0) == 0);
   std::vector<std::uint8_t> ping;
-  peer.engine().serialize_ping("are you there", 13, ping);
-  peer.send_raw(ping);
+  f.peer->engine().serialize_ping("are you there", 13, ping);
+  f.peer->send_raw(ping);
   std::string payload;
-  const asiows::event ev = peer.next_event(payload);
+  const asiows::event ev = f.peer->next_event(payload);
   CHECK(ev.type == asiows::event_type::pong);
   CHECK(payload == "are you there");
-  peer.socket().close();
-  server.join();
-  CHECK(session->ended);
-  CHECK(session->end == asio::error::eof);
+  f.peer->socket().close(); // a drop without a Close
+  f.join();
+  CHECK(f.session->ended);
+  CHECK(f.session->end == asio::error::eof);
 }
 
 TEST_CASE("stream: a protocol error gets its close code, then the server drops TCP") {
-  asio::io_context io;
-  auto [server_socket, client_socket] = connected_pair(io);
-  auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket));
-  session->start();
-  std::thread server([&] { run_bounded(io, 10s); });
-  raw_peer peer(std::move(client_socket), asiows::role::client);
-  peer.handshake();
-  peer.send_raw(std::string("\x81\x02hi", 4)); // unmasked: clients must mask
+  raw_fixture f;
+  f.start();
+  f.peer->handshake();
+  f.peer->send_raw(std::string("\x81\x02hi", 4)); // unmasked: clients must mask
   std::string payload;
-  const asiows::event ev = peer.next_event(payload);
+  const asiows::event ev = f.peer->next_event(payload);
   CHECK(ev.type == asiows::event_type::close);
   CHECK(ev.close_code == 1002);
-  CHECK(peer.sees_eof());
-  server.join();
-  CHECK(session->end == asiows::error::unmasked_client_frame);
+  CHECK(f.peer->sees_eof());
+  f.join();
+  CHECK(f.session->end == asiows::error::unmasked_client_frame);
 }
 
 TEST_CASE("stream: refused handshakes get clean HTTP answers") {
@@ -181,23 +201,19 @@ TEST_CASE("stream: refused handshakes get clean HTTP answers") {
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
-    asio::io_context io;
-    auto [server_socket, client_socket] = connected_pair(io);
-    auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket));
-    session->decide = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
+    raw_fixture f;
+    f.session->decide = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
       if (request.origin() && *request.origin() != "https://good.example") {
         answer.reject_status = 403;
         answer.reject_body = "origin not allowed\n";
       }
     };
-    session->start();
-    std::thread server([&] { run_bounded(io, 10s); });
-    raw_peer peer(std::move(client_socket), asiows::role::client);
-    const std::string reply = peer.handshake(c.request);
+    f.start();
+    const std::string reply = f.peer->handshake(c.request);
     CHECK(reply.rfind(c.status_line + "\r\n", 0) == 0);
-    CHECK(peer.sees_eof());
-    server.join();
-    CHECK(session->accept_error);
+    CHECK(f.peer->sees_eof());
+    f.join();
+    CHECK(f.session->accept_error);
   }
 }
 
@@ -236,15 +252,11 @@ TEST_CASE("stream: keepalive keeps a live peer and drops a silent one") {
     CHECK(read_error == asiows::error::closed);
   }
   SECTION("a peer that never answers is dropped") {
-    asio::io_context io;
-    auto [server_socket, client_socket] = connected_pair(io);
-    auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket), opts);
-    session->start();
-    std::thread server([&] { run_bounded(io, 10s); });
-    raw_peer peer(std::move(client_socket), asiows::role::client);
-    peer.handshake(); // then silence: pings pile up unanswered
-    server.join();
-    CHECK(session->end == asiows::error::timeout);
+    raw_fixture f(opts);
+    f.start();
+    f.peer->handshake(); // then silence: pings pile up unanswered
+    f.join();
+    CHECK(f.session->end == asiows::error::timeout);
   }
 }
 

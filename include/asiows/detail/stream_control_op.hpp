@@ -27,8 +27,8 @@ public:
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
       ASIOWS_ACQUIRE_WRITER(s, self);
-      if (!s.engine || s.transport_closed) {
-        result_ = s.fatal ? s.fatal : make_error_code(error::closed);
+      if ((result_ = s.unusable())) {
+        // nothing to do
       } else {
         s.writing = true;
         s.control_out.clear();

@@ -63,13 +63,7 @@ public:
           if (ec && !result_) result_ = s.translate(ec);
         }
       }
-      if (result_) {
-        s.close_transport();
-      } else {
-        s.engine.emplace(role::server, s.settings);
-        s.last_received = stream_impl<NextLayer>::clock::now();
-        s.start_idle_timer();
-      }
+      s.finish_opening(role::server, result_);
       if (!did_io_) {
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
@@ -139,14 +133,8 @@ public:
         if (!result_) result_ = handshake_.failure();
         s.handshake_response = std::make_unique<http_response>(handshake_.response());
       }
-      if (result_) {
-        s.close_transport();
-      } else {
-        s.subprotocol = std::string(handshake_.subprotocol());
-        s.engine.emplace(role::client, s.settings);
-        s.last_received = stream_impl<NextLayer>::clock::now();
-        s.start_idle_timer();
-      }
+      if (!result_) s.subprotocol = std::string(handshake_.subprotocol());
+      s.finish_opening(role::client, result_);
       if (!did_io_) {
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }

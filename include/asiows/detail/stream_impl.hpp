@@ -91,6 +91,21 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   bool message_done = true; // the last read ended its message (async_read_some may not)
   std::unique_ptr<http_response> handshake_response; // a client's, kept for inspection
 
+  // Why an operation may not use the connection now (not open yet, closed,
+  // timed out), or no error when it may.
+  std::error_code unusable() const {
+    if (engine && !transport_closed) return {};
+    return fatal ? fatal : make_error_code(error::closed);
+  }
+
+  // Ends an opening handshake: the connection opens in `role`, or closes.
+  void finish_opening(asiows::role role, std::error_code result) {
+    if (result) return close_transport();
+    engine.emplace(role, settings);
+    last_received = clock::now();
+    start_idle_timer();
+  }
+
   // The error an operation reports for `ec`: a timeout that closed the
   // transport explains the aborted operations it caused.
   std::error_code translate(std::error_code ec) const { return fatal ? fatal : ec; }

@@ -33,9 +33,7 @@ public:
     ASIO_CORO_REENTER(*this) {
       if (s.read_active) {
         result_ = asio::error::in_progress; // one read at a time, as for any Asio stream
-      } else if (!s.engine || s.transport_closed) {
-        result_ = s.fatal ? s.fatal : make_error_code(error::closed);
-      } else {
+      } else if (!(result_ = s.unusable())) {
         owns_read_ = true;
         s.read_active = true;
         for (;;) {
