@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages asiows builds and tests with, when missing.
+# Installs what asiows builds and tests with, when missing: Debian/Ubuntu
+# packages, and the npm packages of the Node interoperability peer.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-packages=(g++ clang cmake ninja-build libasio-dev libssl-dev zlib1g-dev catch2)
+packages=(g++ clang cmake ninja-build libasio-dev libssl-dev zlib1g-dev catch2 openssl python3-websockets)
+# Node and npm for the `ws` peer: any installed node will do; else Debian's.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "Installing: ${missing[*]}"
-sudo_cmd=()
-[ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -ne 0 ] && sudo_cmd=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -d tests/interop/node_modules/ws ]; then
+  echo "Installing the Node interop peer (ws) with npm"
+  npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
+fi

@@ -4,6 +4,8 @@
 #define ASIOWS_ASIOWS_HPP
 
 #include <asiows/core.hpp>
+#include <asiows/stream.hpp>
+#include <asiows/url.hpp>
 #include <asiows/version.hpp>
 
 #endif

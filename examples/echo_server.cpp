@@ -1,0 +1,115 @@
+// echo_server: sends every message back to its sender, text as text and
+// binary as binary. Benchmarks and conformance runs use it.
+//
+// Shows: the low-level stream<> API with callbacks, an accept loop, one
+// strand per connection so any number of threads can run the io_context,
+// and wss with a certificate.
+//
+// Run:  ./build/gcc/examples/echo_server --port 9001 [--threads 2] [--tls cert.pem key.pem]
+// Try:  python3 -m websockets ws://127.0.0.1:9001/
+#include <asiows/asiows.hpp>
+#include <asiows/ssl.hpp>
+
+#include <asio.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using tcp = asio::ip::tcp;
+
+// One connection: accept the upgrade, then read and write back until it ends.
+template <class Socket>
+class echo_connection : public std::enable_shared_from_this<echo_connection<Socket>> {
+public:
+  explicit echo_connection(Socket socket) : ws_(std::move(socket)) {
+    asiows::options opts;
+    opts.max_message_size = 64 * 1024 * 1024; // large-message benchmarks and conformance cases
+    opts.max_frame_size = opts.max_message_size;
+    ws_.set_options(opts);
+  }
+
+  void start() {
+    if constexpr (std::is_same_v<Socket, asio::ssl::stream<tcp::socket>>) {
+      ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
+                                       [self = this->shared_from_this()](std::error_code ec) {
+                                         if (!ec) self->accept();
+                                       });
+    } else {
+      accept();
+    }
+  }
+
+private:
+  void accept() {
+    ws_.async_accept([self = this->shared_from_this()](std::error_code ec) {
+      if (!ec) self->read();
+    });
+  }
+
+  void read() {
+    message_.clear();
+    ws_.async_read(asio::dynamic_buffer(message_), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+      if (ec) return; // closed by the peer, or failed: nothing left to do
+      const auto kind = self->ws_.got_text() ? asiows::message_kind::text : asiows::message_kind::binary;
+      self->ws_.async_write(kind, asio::buffer(self->message_), [self](std::error_code write_error, std::size_t) {
+        if (!write_error) self->read();
+      });
+    });
+  }
+
+  asiows::stream<Socket> ws_;
+  std::string message_;
+};
+
+// Accepts TCP connections for ever, each on a strand of its own.
+void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls) {
+  acceptor.async_accept(asio::make_strand(acceptor.get_executor()), [&acceptor, tls](std::error_code ec,
+                                                                                     tcp::socket socket) {
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true));
+      if (tls)
+        std::make_shared<echo_connection<asio::ssl::stream<tcp::socket>>>(
+            asio::ssl::stream<tcp::socket>(std::move(socket), *tls))->start();
+      else
+        std::make_shared<echo_connection<tcp::socket>>(std::move(socket))->start();
+    }
+    accept_loop(acceptor, tls);
+  });
+}
+
+int main(int argc, char** argv) {
+  std::string address = "127.0.0.1", cert, key;
+  unsigned short port = 9001;
+  int threads = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--port" && i + 1 < argc) port = static_cast<unsigned short>(std::stoi(argv[++i]));
+    else if (arg == "--address" && i + 1 < argc) address = argv[++i];
+    else if (arg == "--threads" && i + 1 < argc) threads = std::max(1, std::stoi(argv[++i]));
+    else if (arg == "--tls" && i + 2 < argc) cert = argv[++i], key = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: %s [--port N] [--address A] [--threads N] [--tls cert.pem key.pem]\n", argv[0]);
+      return 2;
+    }
+  }
+
+  asio::io_context io(threads);
+  std::unique_ptr<asio::ssl::context> tls;
+  if (!cert.empty()) tls = std::make_unique<asio::ssl::context>(asiows::ssl::make_server_context(cert, key));
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address(address), port));
+  accept_loop(acceptor, tls.get());
+  std::printf("echo_server listening on %s://%s:%u/ with %d thread(s)\n", tls ? "wss" : "ws", address.c_str(),
+              acceptor.local_endpoint().port(), threads);
+  std::fflush(stdout);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code, int) { io.stop(); });
+  std::vector<std::thread> pool;
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
+  io.run();
+  for (auto& thread : pool) thread.join();
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/python3
+"""An interop peer built on Python's `websockets` (Debian: python3-websockets).
+
+  python_peer.py client URL   checks an echo server at URL (text, binary, empty,
+                              1 MiB, fragmented, ping, close code); exit 0 if all pass
+  python_peer.py server       an echo server on 127.0.0.1 (a free port, printed first);
+                              "fragments-please" gets a fragmented reply,
+                              "close-please" gets a close with code 4001
+"""
+import asyncio
+import sys
+
+import websockets
+
+
+async def run_client(url):
+    failures = []
+
+    def check(name, condition):
+        print(("ok   " if condition else "FAIL ") + name, flush=True)
+        if not condition:
+            failures.append(name)
+
+    async with websockets.connect(url, max_size=None) as ws:
+        for name, message in [("text", "hello from python"), ("empty text", ""),
+                              ("binary", bytes(range(256)) * 4), ("1 MiB text", "x" * (1 << 20)),
+                              ("utf-8 text", "κόσμε \U0001F600")]:
+            await ws.send(message)
+            check(name + " echoed", await ws.recv() == message)
+        await ws.send(iter(["frag", "ment", "ed"]))  # an iterable goes out as fragments
+        check("fragmented message echoed whole", await ws.recv() == "fragmented")
+        pong = await ws.ping(b"are you there")
+        await asyncio.wait_for(pong, 5)
+        check("ping answered", True)
+        await ws.close(4000, "python says bye")
+        check("close code echoed", ws.close_code == 4000)
+    print(f"{5 + 3 - len(failures)} passed, {len(failures)} failed", flush=True)
+    return 1 if failures else 0
+
+
+async def echo(ws, path=None):
+    async for message in ws:
+        if message == "fragments-please":
+            await ws.send(iter(["frag", "ment", "ed"]))
+        elif message == "close-please":
+            await ws.close(4001, "as asked")
+        else:
+            await ws.send(message)
+
+
+async def run_server():
+    async with websockets.serve(echo, "127.0.0.1", 0, max_size=None) as server:
+        port = server.sockets[0].getsockname()[1]
+        print(port, flush=True)
+        await asyncio.sleep(60)  # the test ends us long before this
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "server":
+        asyncio.run(run_server())
+    elif len(sys.argv) >= 3 and sys.argv[1] == "client":
+        sys.exit(asyncio.run(run_client(sys.argv[2])))
+    else:
+        sys.exit(__doc__)
