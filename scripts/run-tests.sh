@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, then for each preset
-# (g++ C++17 and C++20, clang++ C++20, clang++ C++17 with ASan+UBSan) configures, builds and runs ctest.
+# (g++ C++17 and C++20, clang++ C++20, clang++ C++17 with ASan+UBSan, and the
+# threaded tests under TSan) configures, builds and runs ctest.
 # Usage: scripts/run-tests.sh [preset ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize tsan)
 
 for preset in "${presets[@]}"; do
   echo "==== preset: $preset"

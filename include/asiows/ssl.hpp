@@ -11,6 +11,12 @@
 #ifndef ASIOWS_SSL_HPP
 #define ASIOWS_SSL_HPP
 
+// server.hpp and client.hpp offer wss where this is defined (the asiows::ssl
+// CMake target defines it; include this header first otherwise).
+#ifndef ASIOWS_ENABLE_SSL
+#define ASIOWS_ENABLE_SSL 1
+#endif
+
 #include <asiows/stream.hpp>
 
 #include <asio/ssl.hpp>

@@ -90,6 +90,20 @@ public:
   // Client: the server's response to the upgrade request (also when it refused), once read.
   const http_response* handshake_response() const noexcept { return impl_->handshake_response.get(); }
 
+  // Closes the transport now, without a close handshake: pending operations
+  // complete with an error. For a graceful close, use async_close.
+  void abort() { impl_->close_transport(); }
+
+  // Starts the handshake timeout now, for work on the next layer that comes
+  // before async_accept / async_handshake (a TLS handshake, say): a peer that
+  // stalls it is dropped when options::handshake_timeout passes.
+  void start_handshake_timeout() { impl_->start_handshake_timer(); }
+
+  // Starts the close timeout now: if the connection is not closed when
+  // options::close_timeout passes (a peer that stopped reading blocks our
+  // Close behind a write that never ends), the transport is dropped.
+  void start_close_timeout() { impl_->start_closing_timer(); }
+
   // ---- opening handshake (RFC 6455 4) ----
 
   // Server: reads the upgrade request, answers 101 (no subprotocol) or the
@@ -122,6 +136,36 @@ public:
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
         token, impl_->next_layer);
+  }
+
+  // Server: reads an HTTP request's head without answering it, so the
+  // application can route it: an upgrade goes on to async_accept(request,
+  // decide, token), anything else to async_respond. `request` must stay valid
+  // until completion. Completion: void(std::error_code); a request too large
+  // or malformed completes with that error (answer it with
+  // async_respond(build_error_response(ec))).
+  template <class CompletionToken>
+  auto async_read_request(http_request& request, CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code)>(
+        detail::accept_op<NextLayer, accept_all>(impl_, accept_all{}, std::nullopt, &request), token,
+        impl_->next_layer);
+  }
+
+  // Server: answers a request read by async_read_request (the bytes read
+  // past it are still buffered in the stream).
+  template <class Decider, class CompletionToken>
+  auto async_accept(http_request request, Decider&& decide, CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code)>(
+        detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
+        token, impl_->next_layer);
+  }
+
+  // Writes a complete HTTP response (e.g. build_error_response(), or a page)
+  // and closes the connection. Only before the opening handshake.
+  template <class CompletionToken>
+  auto async_respond(std::string response, CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code)>(
+        detail::respond_op<NextLayer>(impl_, std::move(response)), token, impl_->next_layer);
   }
 
   // Client: sends the upgrade request for `target` ("/path?query") to `host`
@@ -176,6 +220,16 @@ public:
                   "async_write needs a ConstBufferSequence, such as asio::buffer(data, size)");
     return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
         detail::write_op<NextLayer, ConstBufferSequence>(impl_, kind, fin, buffers), token, impl_->next_layer);
+  }
+
+  // Writes several whole messages with one write call (a server gathers the
+  // payloads without copying them). messages[0 .. count) and what they point
+  // to must stay valid until completion.
+  // Completion: void(std::error_code, std::size_t payload_bytes).
+  template <class CompletionToken>
+  auto async_write_batch(const outgoing_message* messages, std::size_t count, CompletionToken&& token) {
+    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+        detail::write_batch_op<NextLayer>(impl_, messages, count), token, impl_->next_layer);
   }
 
   // ---- control ----

@@ -77,23 +77,29 @@ inline std::string_view http_reason_phrase(unsigned status) noexcept {
   }
 }
 
-// A complete response that refuses the request: status line, the fields that
-// `status` calls for, `extra` fields, a text/plain `body`, then the connection
-// is to be closed.
-inline std::string build_error_response(unsigned status, std::string_view body = {},
-                                        const http_fields& extra = {}) {
+// A complete HTTP/1.1 response after which the connection closes: status
+// line, Content-Type and Content-Length, `extra` fields, the body.
+inline std::string build_http_response(unsigned status, std::string_view content_type, std::string_view body,
+                                       const http_fields& extra = {}) {
   std::string out = "HTTP/1.1 " + std::to_string(status) + " ";
   out.append(http_reason_phrase(status)).append("\r\n");
   if (status == 426) out.append("Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n");
   if (status == 405) out.append("Allow: GET\r\n");
-  out.append("Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n");
-  out.append("Content-Length: ").append(std::to_string(body.size())).append("\r\n");
+  if (detail::append_field(out, "Content-Type", content_type)) return build_http_response(500, "text/plain", "");
+  out.append("Connection: close\r\nContent-Length: ").append(std::to_string(body.size())).append("\r\n");
   if (detail::append_fields(out, extra)) {
-    // A handler's extra field would have injected a line: send the plain refusal.
-    return build_error_response(status, body);
+    // An extra field would have injected a line: send the response without them.
+    return build_http_response(status, content_type, body);
   }
   out.append("\r\n").append(body);
   return out;
+}
+
+// A refusal: the fields `status` calls for (426 names version 13, 405 allows
+// GET), `extra` fields, a text/plain `body`.
+inline std::string build_error_response(unsigned status, std::string_view body = {},
+                                        const http_fields& extra = {}) {
+  return build_http_response(status, "text/plain; charset=utf-8", body, extra);
 }
 
 // The response to a request that check_upgrade_request() (or the header

@@ -27,12 +27,16 @@ bool feed_buffered(stream_impl<NextLayer>& s, Reader& reader) {
   return progress.status != parse_status::need_more;
 }
 
+// Reads an upgrade request (unless one is given), then answers it; or, with
+// no decider, only reads a request into *out (the server endpoint then routes
+// it: upgrade or plain HTTP).
 template <class NextLayer, class Decider>
 class accept_op : asio::coroutine {
 public:
-  accept_op(std::shared_ptr<stream_impl<NextLayer>> impl, Decider decider, std::optional<http_request> request)
+  accept_op(std::shared_ptr<stream_impl<NextLayer>> impl, Decider decider, std::optional<http_request> request,
+            http_request* read_only_into = nullptr)
       : impl_(std::move(impl)), decider_(std::move(decider)), given_request_(std::move(request)),
-        reader_(impl_->settings) {}
+        reader_(impl_->settings), read_only_into_(read_only_into) {}
 
   template <class Self>
   void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
@@ -56,14 +60,23 @@ public:
             s.read_end += bytes;
           }
         }
-        if (!result_) {
+        if (read_only_into_ && !result_) {
+          // Only the request's head was asked for; any parse error is left to the caller to answer.
+          result_ = reader_.failure() == error::header_block_too_large || reader_.failure() == error::malformed_http
+                        ? reader_.failure()
+                        : std::error_code{};
+          *read_only_into_ = reader_.request();
+          s.cancel_timer(); // the caller re-arms it when it goes on with this connection
+        } else if (!result_) {
           decide();
           ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(response_), std::move(self));
           did_io_ = true;
           if (ec && !result_) result_ = s.translate(ec);
         }
       }
-      s.finish_opening(role::server, result_);
+      if (!read_only_into_) s.finish_opening(role::server, result_);
+      else if (result_ && result_ != error::header_block_too_large && result_ != error::malformed_http)
+        s.close_transport(); // an I/O error; a bad request is left open for the caller's answer
       if (!did_io_) {
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
@@ -99,8 +112,49 @@ private:
   Decider decider_;
   std::optional<http_request> given_request_;
   server_handshake reader_;
+  http_request* read_only_into_;
   std::string response_;
   bool did_io_ = false;
+  std::error_code result_;
+};
+
+// Writes an HTTP response (a refusal, or a plain-HTTP page) and closes the
+// connection gracefully: FIN, then read and discard until the client closes
+// too (or close_timeout passes). Closing with unread bytes would send a TCP
+// reset, and the client could lose the response, e.g. a 431 to a header flood.
+template <class NextLayer>
+class respond_op : asio::coroutine {
+public:
+  respond_op(std::shared_ptr<stream_impl<NextLayer>> impl, std::string response)
+      : impl_(std::move(impl)), response_(std::move(response)) {}
+
+  template <class Self>
+  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+    stream_impl<NextLayer>& s = *impl_;
+    ASIO_CORO_REENTER(*this) {
+      if (s.engine || s.transport_closed || s.writing) {
+        result_ = asio::error::already_connected;
+        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+      } else {
+        s.start_closing_timer(); // a client that never reads, or never closes, cannot hold the connection
+        ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(response_), std::move(self));
+        result_ = s.translate(ec);
+        if (!ec) {
+          shutdown_lowest_layer_send(s.next_layer);
+          if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
+          do {
+            ASIO_CORO_YIELD s.next_layer.async_read_some(asio::buffer(s.read_buffer), std::move(self));
+          } while (!ec);
+        }
+        s.close_transport();
+      }
+      self.complete(result_);
+    }
+  }
+
+private:
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  std::string response_;
   std::error_code result_;
 };
 

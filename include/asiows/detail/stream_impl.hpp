@@ -11,6 +11,7 @@
 #include <asiows/core/server_handshake.hpp>
 
 #include <asio/buffer.hpp>
+#include <asio/socket_base.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
@@ -42,6 +43,16 @@ void close_lowest_layer(Stream& stream) {
     stream.close(ignored);
 }
 
+// Ends the sending direction of the lowest layer (TCP FIN), keeping the receiving one.
+template <class Stream>
+void shutdown_lowest_layer_send(Stream& stream) {
+  std::error_code ignored;
+  if constexpr (has_lowest_layer<Stream>::value)
+    stream.lowest_layer().shutdown(asio::socket_base::shutdown_send, ignored);
+  else
+    stream.shutdown(asio::socket_base::shutdown_send, ignored);
+}
+
 template <class NextLayer>
 struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   using clock = std::chrono::steady_clock;
@@ -70,6 +81,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   std::vector<std::uint8_t> control_out;     // control frames being written
   std::vector<std::uint8_t> scratch;         // a client's masked payload bytes
   std::vector<asio::const_buffer> gather;    // the buffers of the current write
+  std::vector<frame_prefix> prefixes;        // frame headers of a batch write
 
   // The one deadline: handshake, then idle/keepalive, then close.
   enum class deadline { none, handshake, idle, closing };

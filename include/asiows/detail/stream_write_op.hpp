@@ -12,7 +12,18 @@
 #include <asio/post.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
+
+namespace asiows {
+
+// One message of a batch (stream::async_write_batch).
+struct outgoing_message {
+  message_kind kind = message_kind::text;
+  asio::const_buffer payload;
+};
+
+} // namespace asiows
 
 namespace asiows::detail {
 
@@ -136,6 +147,94 @@ private:
   std::size_t frame_left_ = 0; // payload bytes of the current frame not yet handed over
   std::size_t mask_offset_ = 0;
   frame_prefix prefix_;
+  bool did_io_ = false;
+  std::error_code result_;
+};
+
+// stream<NextLayer>::async_write_batch: several whole messages in one write
+// call (the coalescing a send queue wants): a server gathers every header and
+// payload; a client masks them all into the scratch buffer.
+template <class NextLayer>
+class write_batch_op : asio::coroutine {
+public:
+  write_batch_op(std::shared_ptr<stream_impl<NextLayer>> impl, const outgoing_message* messages, std::size_t count)
+      : impl_(std::move(impl)), messages_(messages), count_(count) {}
+
+  template <class Self>
+  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+    stream_impl<NextLayer>& s = *impl_;
+    ASIO_CORO_REENTER(*this) {
+      ASIOWS_ACQUIRE_WRITER(s, self);
+      if ((result_ = s.unusable())) {
+        // nothing to do
+      } else if (s.engine->sending_message()) {
+        result_ = error::message_in_progress;
+      } else {
+        s.writing = true;
+        build(s);
+        ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gather, std::move(self));
+        did_io_ = true;
+        if (ec) {
+          result_ = s.translate(ec);
+          s.close_transport();
+        }
+        s.release_writer();
+        if (!s.transport_closed && s.engine->should_close_transport()) s.close_transport();
+      }
+      if (!did_io_) {
+        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+      }
+      self.complete(result_, result_ ? 0 : payload_bytes_);
+    }
+  }
+
+private:
+  void build(stream_impl<NextLayer>& s) {
+    s.control_out.clear();
+    s.append_pending_control(s.control_out);
+    s.prefixes.clear();
+    s.scratch.clear();
+    const std::size_t fragment_limit = s.settings.auto_fragment_size;
+    // Headers first (the prefixes vector must not move once buffers point into it).
+    for (std::size_t m = 0; m < count_; ++m) {
+      std::size_t left = messages_[m].payload.size();
+      do {
+        const std::size_t piece = fragment_limit == 0 ? left : std::min(fragment_limit, left);
+        left -= piece;
+        s.prefixes.emplace_back();
+        s.engine->prepare_data_frame(messages_[m].kind, piece, left == 0, s.prefixes.back());
+      } while (left > 0);
+      payload_bytes_ += messages_[m].payload.size();
+    }
+    s.gather.clear();
+    if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+    std::size_t prefix_index = 0;
+    for (std::size_t m = 0; m < count_; ++m) {
+      const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data());
+      std::size_t left = messages_[m].payload.size();
+      do {
+        const frame_prefix& prefix = s.prefixes[prefix_index++];
+        const std::size_t piece = fragment_limit == 0 ? left : std::min(fragment_limit, left);
+        if (prefix.masked) {
+          const std::size_t start = s.scratch.size();
+          s.scratch.resize(start + prefix.size + piece);
+          std::memcpy(s.scratch.data() + start, prefix.bytes.data(), prefix.size);
+          copy_masked(s.scratch.data() + start + prefix.size, payload, piece, prefix.key);
+        } else {
+          s.gather.push_back(asio::buffer(prefix.bytes.data(), prefix.size));
+          if (piece > 0) s.gather.push_back(asio::buffer(payload, piece));
+        }
+        payload += piece;
+        left -= piece;
+      } while (left > 0);
+    }
+    if (!s.scratch.empty()) s.gather.push_back(asio::buffer(s.scratch)); // a client's whole batch
+  }
+
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  const outgoing_message* messages_;
+  std::size_t count_;
+  std::size_t payload_bytes_ = 0;
   bool did_io_ = false;
   std::error_code result_;
 };

@@ -1,0 +1,276 @@
+// client: connects to a ws:// or wss:// URL and keeps the connection,
+// optionally reconnecting with exponential backoff and jitter.
+//
+//   asiows::client client(io);
+//   client.on_open = [](const asiows::connection_ptr& c) { c->send("hello"); };
+//   client.on_message = [](const asiows::connection_ptr&, std::string_view m, asiows::message_kind) { ... };
+//   client.connect("wss://example.com/feed");
+//   io.run();
+//
+// wss verifies the server's certificate and host name by default (the
+// system's CA store, or options.ca_file). TLS needs asiows::ssl (or
+// ASIOWS_ENABLE_SSL); without it a wss URL fails with an error.
+#ifndef ASIOWS_CLIENT_HPP
+#define ASIOWS_CLIENT_HPP
+
+#include <asiows/connection.hpp>
+#include <asiows/detail/endpoint_connection.hpp>
+#include <asiows/stream.hpp>
+#include <asiows/url.hpp>
+
+#include <asio/connect.hpp>
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+#include <asiows/ssl.hpp>
+#endif
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <string_view>
+#include <system_error>
+
+namespace asiows {
+
+struct client_options {
+  options connection;                 // limits and timeouts (core/options.hpp)
+  client_handshake_options handshake; // Origin, subprotocols, extra headers (tokens, cookies)
+  std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
+  backpressure_policy on_queue_full = backpressure_policy::report; // a client usually wants to know
+  std::chrono::milliseconds connect_timeout{10'000}; // resolve + TCP connect + TLS handshake
+  std::string ca_file;                               // wss: trust this CA (PEM) instead of the system store
+  // Reconnect after a failed attempt or a lost connection (not after stop()).
+  bool reconnect = false;
+  std::chrono::milliseconds reconnect_delay{500};       // the first wait; doubles each attempt
+  std::chrono::milliseconds reconnect_max_delay{30'000}; // the cap
+};
+
+class client {
+  struct state;
+  std::shared_ptr<state> state_; // first: the handler references below point into it
+
+public:
+  explicit client(asio::io_context& io, client_options opts = {})
+      : state_(std::make_shared<state>(io, std::move(opts))) {}
+
+  ~client() { stop(); }
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  // ---- handlers: set them before connect(); they run on the connection's strand ----
+  std::function<void(const connection_ptr&)>& on_open = state_->shared->on_open;
+  std::function<void(const connection_ptr&, std::string_view, message_kind)>& on_message = state_->shared->on_message;
+  std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)>& on_close =
+      state_->shared->on_close;
+  // Errors: a connection attempt that failed (connection is null then), or a connection that ended badly.
+  std::function<void(const connection_ptr&, std::error_code)>& on_error = state_->shared->on_error;
+
+  // Starts connecting to `url` (ws:// or wss://). A URL that cannot be used is
+  // refused at once; everything after is reported through the handlers.
+  std::error_code connect(std::string_view url) {
+    auto where = parse_url(url);
+    if (!where) return make_error_code(error::invalid_header_value);
+#if !(defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL)
+    if (where->secure) return std::make_error_code(std::errc::protocol_not_supported);
+#endif
+    auto st = state_;
+    asio::post(st->control, [st, where = *where] {
+      st->where = where;
+      st->stopped = false;
+      st->attempt = 0;
+      attempt_connection(st);
+    });
+    return {};
+  }
+
+  // The open connection, or null.
+  connection_ptr current() const {
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->current;
+  }
+
+  // Sends through the open connection; closed when there is none.
+  send_status send(std::string_view message, message_kind kind = message_kind::text) {
+    auto c = current();
+    return c ? c->send(message, kind) : send_status::closed;
+  }
+
+  // Stops reconnecting and closes the connection (Close 1000). Safe from any thread.
+  void stop(std::uint16_t code = close_code::normal, std::string_view reason = {}) {
+    auto st = state_;
+    asio::post(st->control, [st, code, reason = std::string(reason)] {
+      st->stopped = true;
+      st->retry_timer.cancel();
+      st->connect_timer.cancel();
+      if (st->pending_abort) st->pending_abort();
+      if (auto c = st->take_current()) c->close(code, reason);
+    });
+  }
+
+  endpoint_statistics statistics() const { return state_->shared->snapshot(); }
+
+private:
+  struct state {
+    state(asio::io_context& context, client_options opts)
+        : io(context), control(asio::make_strand(context)), options(std::move(opts)),
+          shared(std::make_shared<detail::endpoint_shared>()), retry_timer(control), connect_timer(control),
+          random(std::random_device{}()) {
+      shared->max_send_queue_bytes = options.max_send_queue_bytes;
+      shared->on_queue_full = options.on_queue_full;
+    }
+
+    asio::io_context& io;
+    asio::strand<asio::io_context::executor_type> control; // connecting, retrying, stopping
+    client_options options;
+    std::shared_ptr<detail::endpoint_shared> shared;
+    asio::steady_timer retry_timer;
+    asio::steady_timer connect_timer;
+    std::minstd_rand random; // jitter only
+    url where;
+    bool stopped = false;
+    unsigned attempt = 0;
+    std::function<void()> pending_abort; // drops the connection attempt in progress
+    std::uint64_t next_id = 1;
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+    std::unique_ptr<asio::ssl::context> tls;
+#endif
+
+    mutable std::mutex mutex;
+    connection_ptr current; // guarded by mutex
+
+    connection_ptr take_current() {
+      std::lock_guard<std::mutex> lock(mutex);
+      connection_ptr c = std::move(current);
+      current.reset();
+      return c;
+    }
+  };
+
+  static void attempt_connection(const std::shared_ptr<state>& st) {
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+    if (st->where.secure) {
+      if (!st->tls) {
+        try {
+          st->tls = std::make_unique<asio::ssl::context>(ssl::make_client_context(st->options.ca_file));
+        } catch (const std::system_error& e) {
+          return failed(st, e.code());
+        }
+      }
+      auto c = std::make_shared<detail::endpoint_connection<asio::ssl::stream<asio::ip::tcp::socket>>>(
+          st->shared, asio::make_strand(st->io), *st->tls);
+      return resolve_and_connect(st, c);
+    }
+#endif
+    auto c = std::make_shared<detail::endpoint_connection<asio::ip::tcp::socket>>(st->shared, asio::make_strand(st->io));
+    resolve_and_connect(st, c);
+  }
+
+  template <class Connection>
+  static void resolve_and_connect(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
+    c->ws().set_options(st->options.connection);
+    st->pending_abort = [c] { c->abort(); };
+    st->connect_timer.expires_after(st->options.connect_timeout);
+    st->connect_timer.async_wait([c](std::error_code ec) {
+      if (!ec) c->abort(); // resolving, connecting or the TLS handshake took too long
+    });
+    auto resolver = std::make_shared<asio::ip::tcp::resolver>(c->ws().get_executor());
+    resolver->async_resolve(st->where.host, st->where.port, [st, c, resolver](std::error_code ec, auto endpoints) {
+      if (ec) return asio::post(st->control, [st, ec] { failed(st, ec); });
+      auto& socket = lowest_socket(c->ws());
+      asio::async_connect(socket, endpoints, [st, c](std::error_code connect_error, const auto&) {
+        if (connect_error) return asio::post(st->control, [st, connect_error] { failed(st, connect_error); });
+        std::error_code ignored;
+        lowest_socket(c->ws()).set_option(asio::ip::tcp::no_delay(true), ignored);
+        secure_then_handshake(st, c);
+      });
+    });
+  }
+
+  template <class Connection>
+  static void secure_then_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+    if constexpr (std::is_same_v<Connection, detail::endpoint_connection<asio::ssl::stream<asio::ip::tcp::socket>>>) {
+      if (auto failure = ssl::prepare_client(c->ws().next_layer(), st->where.host))
+        return asio::post(st->control, [st, failure] { failed(st, failure); });
+      c->ws().next_layer().async_handshake(asio::ssl::stream_base::client, [st, c](std::error_code ec) {
+        if (ec) return asio::post(st->control, [st, ec] { failed(st, ec); });
+        websocket_handshake(st, c);
+      });
+      return;
+    }
+#endif
+    websocket_handshake(st, c);
+  }
+
+  template <class Connection>
+  static void websocket_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
+    c->ws().async_handshake(st->where.host_header(), st->where.target, st->options.handshake,
+                            [st, c](std::error_code ec) {
+                              asio::post(st->control, [st, c, ec] {
+                                st->connect_timer.cancel();
+                                st->pending_abort = nullptr;
+                                if (ec) return failed(st, ec);
+                                if (st->stopped) return c->close(close_code::normal, {});
+                                st->attempt = 0;
+                                {
+                                  std::lock_guard<std::mutex> lock(st->mutex);
+                                  st->current = c;
+                                }
+                                // When this connection ends, forget it and maybe reconnect.
+                                st->shared->on_finished = [weak = std::weak_ptr<state>(st)](std::uint64_t) {
+                                  if (auto s = weak.lock()) asio::post(s->control, [s] {
+                                    s->take_current();
+                                    schedule_retry(s);
+                                  });
+                                };
+                                const std::string path(st->where.target.substr(0, st->where.target.find('?')));
+                                const std::uint64_t id = st->next_id++;
+                                asio::post(c->ws().get_executor(),
+                                           [st, c, path, id] { c->open(id, path, st->where.host_header()); });
+                              });
+                            });
+  }
+
+  // A connection attempt failed: report it, then maybe try again.
+  static void failed(const std::shared_ptr<state>& st, std::error_code ec) {
+    st->connect_timer.cancel();
+    st->pending_abort = nullptr;
+    if (st->stopped) return;
+    if (st->shared->on_error) st->shared->on_error(nullptr, ec);
+    schedule_retry(st);
+  }
+
+  // Exponential backoff with a cap, and +-20% jitter so many clients do not retry in step.
+  static void schedule_retry(const std::shared_ptr<state>& st) {
+    if (st->stopped || !st->options.reconnect) return;
+    const double base = static_cast<double>(st->options.reconnect_delay.count()) *
+                        static_cast<double>(1u << std::min(st->attempt, 16u));
+    const double capped = std::min(base, static_cast<double>(st->options.reconnect_max_delay.count()));
+    std::uniform_real_distribution<double> jitter(0.8, 1.2);
+    st->retry_timer.expires_after(std::chrono::milliseconds(static_cast<long long>(capped * jitter(st->random))));
+    ++st->attempt;
+    st->retry_timer.async_wait([st](std::error_code ec) {
+      if (!ec && !st->stopped) attempt_connection(st);
+    });
+  }
+
+  template <class Stream>
+  static asio::ip::tcp::socket& lowest_socket(Stream& ws) {
+    if constexpr (std::is_same_v<typename Stream::next_layer_type, asio::ip::tcp::socket>)
+      return ws.next_layer();
+    else
+      return ws.next_layer().next_layer();
+  }
+};
+
+} // namespace asiows
+
+#endif

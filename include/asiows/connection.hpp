@@ -1,0 +1,74 @@
+// connection: the handle an application keeps for one WebSocket connection
+// of a server or client endpoint. send() and close() are safe from any
+// thread. Messages are queued and written in order, everything queued at a
+// time in one write call. The queue has a byte bound: past it, the
+// connection is closed (1008) or send() reports queue_full, as the endpoint's
+// options say, so one slow reader cannot grow memory without bound.
+#ifndef ASIOWS_CONNECTION_HPP
+#define ASIOWS_CONNECTION_HPP
+
+#include <asiows/core/close_code.hpp>
+#include <asiows/core/protocol.hpp>
+
+#include <any>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace asiows {
+
+enum class send_status {
+  queued,     // it will be written, in order
+  queue_full, // the send queue bound would be passed: not queued
+  closed,     // the connection is closing or closed: not queued
+};
+
+// What happens when a send would pass the send queue bound.
+enum class backpressure_policy {
+  close_connection, // close with 1008 and drop what is queued (the default: protects the server)
+  report,           // refuse the message: send() returns queue_full, the caller decides
+};
+
+class connection {
+public:
+  virtual ~connection() = default;
+
+  // Queues a message. The shared form lets a broadcast share one buffer.
+  virtual send_status send(std::shared_ptr<const std::string> message, message_kind kind) = 0;
+  send_status send(std::string_view message, message_kind kind = message_kind::text) {
+    return send(std::make_shared<const std::string>(message), kind);
+  }
+
+  // Starts the close handshake (after what is already queued is written).
+  virtual void close(std::uint16_t code = close_code::normal, std::string_view reason = {}) = 0;
+
+  // Drops the connection now, without a close handshake (a misbehaving
+  // peer; the end of a graceful shutdown). on_close still runs.
+  virtual void abort() = 0;
+
+  // Bytes queued and not yet written.
+  virtual std::size_t queued_bytes() const = 0;
+
+  // Set once the connection is open; they do not change afterwards.
+  std::uint64_t id() const noexcept { return id_; }
+  const std::string& path() const noexcept { return path_; }           // the request target's path
+  const std::string& subprotocol() const noexcept { return subprotocol_; }
+  const std::string& remote_address() const noexcept { return remote_address_; }
+
+  // Whatever the application keeps with the connection (a user name, a room).
+  // Touch it only from this connection's handlers.
+  std::any user_data;
+
+protected:
+  std::uint64_t id_ = 0;
+  std::string path_;
+  std::string subprotocol_;
+  std::string remote_address_;
+};
+
+using connection_ptr = std::shared_ptr<connection>;
+
+} // namespace asiows
+
+#endif

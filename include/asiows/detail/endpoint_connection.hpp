@@ -1,0 +1,230 @@
+// The connection the server and client endpoints hand to applications: a
+// stream<Socket>, a read loop that calls the handlers, and the bounded send
+// queue. Everything runs on the socket's executor, which the endpoints make a
+// strand; send() and close() post onto it from any thread.
+#ifndef ASIOWS_DETAIL_ENDPOINT_CONNECTION_HPP
+#define ASIOWS_DETAIL_ENDPOINT_CONNECTION_HPP
+
+#include <asiows/connection.hpp>
+#include <asiows/stream.hpp>
+
+#include <asio/post.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace asiows {
+
+// Counters an endpoint keeps for all its connections.
+struct endpoint_statistics {
+  std::size_t open_connections = 0;
+  std::uint64_t messages_in = 0;
+  std::uint64_t bytes_in = 0;
+  std::uint64_t messages_out = 0;
+  std::uint64_t bytes_out = 0;
+  std::size_t queued_bytes = 0; // waiting in send queues now
+};
+
+} // namespace asiows
+
+namespace asiows::detail {
+
+// What connections share with their endpoint: handlers, limits, counters.
+struct endpoint_shared {
+  std::function<void(const connection_ptr&)> on_open;
+  std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
+  std::function<void(const connection_ptr&, std::uint16_t, std::string_view)> on_close;
+  std::function<void(const connection_ptr&, std::error_code)> on_error;
+  // Called once when a connection that opened has ended (the server forgets it).
+  std::function<void(std::uint64_t id)> on_finished;
+
+  std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
+  backpressure_policy on_queue_full = backpressure_policy::close_connection;
+
+  std::atomic<std::size_t> open_connections{0};
+  std::atomic<std::uint64_t> messages_in{0}, bytes_in{0}, messages_out{0}, bytes_out{0};
+  std::atomic<std::size_t> queued_bytes{0};
+
+  endpoint_statistics snapshot() const {
+    return {open_connections.load(), messages_in.load(), bytes_in.load(),
+            messages_out.load(),     bytes_out.load(),   queued_bytes.load()};
+  }
+};
+
+template <class Socket>
+class endpoint_connection final : public connection, public std::enable_shared_from_this<endpoint_connection<Socket>> {
+public:
+  template <class... Args>
+  explicit endpoint_connection(std::shared_ptr<endpoint_shared> shared, Args&&... args)
+      : ws_(std::forward<Args>(args)...), shared_(std::move(shared)) {}
+
+  stream<Socket>& ws() noexcept { return ws_; }
+
+  // After a successful opening handshake: report it and start reading.
+  void open(std::uint64_t id, std::string path, std::string remote_address) {
+    id_ = id;
+    path_ = std::move(path);
+    subprotocol_ = std::string(ws_.subprotocol());
+    remote_address_ = std::move(remote_address);
+    opened_ = true;
+    ++shared_->open_connections;
+    if (shared_->on_open) shared_->on_open(this->shared_from_this());
+    read();
+  }
+
+  send_status send(std::shared_ptr<const std::string> message, message_kind kind) override {
+    const std::size_t size = message->size();
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (closing_) return send_status::closed;
+      // The bound is on the backlog: a single message larger than it may still go when nothing waits.
+      if (queued_ > 0 && queued_ + size > shared_->max_send_queue_bytes) {
+        if (shared_->on_queue_full == backpressure_policy::report) return send_status::queue_full;
+        drop_queue_locked();
+        request_close_locked(close_code::policy_violation, "send queue limit exceeded");
+        // The peer is not reading: our Close may never get out. Bound the wait.
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->ws_.start_close_timeout(); });
+        return send_status::queue_full;
+      }
+      pending_.push_back({std::move(message), kind});
+      queued_ += size;
+      shared_->queued_bytes += size;
+      if (pumping_) return send_status::queued;
+      pumping_ = true;
+    }
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->pump(); });
+    return send_status::queued;
+  }
+
+  void close(std::uint16_t code, std::string_view reason) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    request_close_locked(code, reason);
+  }
+
+  std::size_t queued_bytes() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return queued_;
+  }
+
+  void abort() override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->ws_.abort(); });
+  }
+
+private:
+  struct queued_message {
+    std::shared_ptr<const std::string> payload;
+    message_kind kind;
+  };
+
+  void read() {
+    message_.clear();
+    ws_.async_read(asio::dynamic_buffer(message_), [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
+      if (ec) return self->finish(ec);
+      ++self->shared_->messages_in;
+      self->shared_->bytes_in += n;
+      if (self->shared_->on_message)
+        self->shared_->on_message(self, self->message_,
+                                  self->ws_.got_text() ? message_kind::text : message_kind::binary);
+      self->read();
+    });
+  }
+
+  // Writes everything queued in one batch, then looks again; closes when asked and drained.
+  void pump() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (pending_.empty()) {
+        pumping_ = false;
+        if (close_request_) {
+          auto [code, reason] = *close_request_;
+          close_request_.reset();
+          ws_.async_close(code, reason, [self = this->shared_from_this()](std::error_code) {});
+        }
+        return;
+      }
+      writing_.swap(pending_);
+    }
+    batch_.clear();
+    for (const auto& m : writing_) batch_.push_back({m.kind, asio::buffer(*m.payload)});
+    ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](std::error_code ec, std::size_t bytes) {
+      std::size_t written = 0;
+      for (const auto& m : self->writing_) written += m.payload->size();
+      self->shared_->queued_bytes -= written;
+      if (!ec) {
+        self->shared_->messages_out += self->writing_.size();
+        self->shared_->bytes_out += bytes;
+      }
+      self->writing_.clear();
+      {
+        std::lock_guard<std::mutex> lock(self->mutex_);
+        self->queued_ -= written;
+        if (ec) { // the read loop sees the failure and reports it
+          self->pumping_ = false;
+          self->drop_queue_locked();
+          return;
+        }
+      }
+      self->pump();
+    });
+  }
+
+  void request_close_locked(std::uint16_t code, std::string_view reason) {
+    if (closing_) return;
+    closing_ = true;
+    close_request_.emplace(code, std::string(reason));
+    if (pumping_) return; // pump() closes once the queue is written
+    pumping_ = true;
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->pump(); });
+  }
+
+  void drop_queue_locked() {
+    std::size_t dropped = 0;
+    for (const auto& m : pending_) dropped += m.payload->size();
+    pending_.clear();
+    queued_ -= dropped;
+    shared_->queued_bytes -= dropped;
+  }
+
+  void finish(std::error_code ec) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      closing_ = true;
+      drop_queue_locked();
+    }
+    if (!opened_) return;
+    auto self = this->shared_from_this();
+    if (ec == error::closed) {
+      if (shared_->on_close) shared_->on_close(self, ws_.close_code(), ws_.close_reason());
+    } else {
+      if (shared_->on_error) shared_->on_error(self, ec);
+      if (shared_->on_close) shared_->on_close(self, close_code::abnormal, ec.message());
+    }
+    --shared_->open_connections;
+    if (shared_->on_finished) shared_->on_finished(id_);
+  }
+
+  stream<Socket> ws_;
+  std::shared_ptr<endpoint_shared> shared_;
+  std::string message_;
+  bool opened_ = false;
+
+  mutable std::mutex mutex_;
+  std::vector<queued_message> pending_; // guarded by mutex_
+  std::size_t queued_ = 0;              // guarded by mutex_
+  bool pumping_ = false;                // guarded by mutex_: a pump is posted or writing
+  bool closing_ = false;                // guarded by mutex_
+  std::optional<std::pair<std::uint16_t, std::string>> close_request_; // guarded by mutex_
+
+  std::vector<queued_message> writing_;  // the batch in flight (strand only)
+  std::vector<outgoing_message> batch_;  // its buffers (strand only)
+};
+
+} // namespace asiows::detail
+
+#endif

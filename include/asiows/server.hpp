@@ -1,0 +1,334 @@
+// server: a WebSocket server an application uses with a few handlers.
+//
+//   asio::io_context io;
+//   asiows::server server(io);
+//   server.on_message = [](const asiows::connection_ptr& c, std::string_view m, asiows::message_kind k) {
+//     c->send(m, k);                                  // echo
+//   };
+//   server.listen("127.0.0.1", 9001);
+//   io.run();                                         // on any number of threads
+//
+// Each connection runs on a strand of its own; handlers for one connection
+// never run concurrently. One port serves WebSocket upgrades and, through
+// on_http, plain HTTP (a page and its WebSocket). on_handshake sees every
+// upgrade request first: origin and authentication checks, subprotocols.
+// TLS: link asiows::ssl (or define ASIOWS_ENABLE_SSL) and use listen_tls.
+#ifndef ASIOWS_SERVER_HPP
+#define ASIOWS_SERVER_HPP
+
+#include <asiows/connection.hpp>
+#include <asiows/detail/endpoint_connection.hpp>
+#include <asiows/stream.hpp>
+
+#include <asio/io_context.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/local/stream_protocol.hpp>
+#include <asio/steady_timer.hpp>
+#include <asio/strand.hpp>
+
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+#include <asio/ssl.hpp>
+#endif
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace asiows {
+
+struct server_options {
+  options connection; // each connection's limits and timeouts (core/options.hpp)
+  // Bytes a connection may have queued; past it, on_queue_full applies. Absorbs
+  // bursts; a reader this far behind is not keeping up.
+  std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
+  backpressure_policy on_queue_full = backpressure_policy::close_connection;
+  // Open connections at most; upgrade requests past it are answered 503.
+  std::size_t max_connections = 100'000;
+  // shutdown(): how long connections get to finish their close handshake.
+  std::chrono::milliseconds shutdown_timeout{5'000};
+};
+
+// The answer to a plain HTTP request (on_http).
+struct http_reply {
+  unsigned status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+  http_fields fields;
+};
+
+class server {
+  struct state;
+  std::shared_ptr<state> state_; // first: the handler references below point into it
+
+public:
+  explicit server(asio::io_context& io, server_options opts = {})
+      : state_(std::make_shared<state>(io, std::move(opts))) {
+    // A connection that ended is forgotten.
+    state_->shared->on_finished = [weak = std::weak_ptr<state>(state_)](std::uint64_t id) {
+      if (auto s = weak.lock()) {
+        std::lock_guard<std::mutex> lock(s->mutex);
+        s->open.erase(id);
+        // The last connection of a shutdown: no need to wait for the timeout.
+        if (s->stopping && s->open.empty()) asio::post(s->control, [s] { s->shutdown_timer.cancel(); });
+      }
+    };
+  }
+
+  // Stops listening and drops every connection (use shutdown() first for a graceful end).
+  ~server() {
+    auto st = state_;
+    asio::post(st->control, [st] { st->close_listeners(); });
+    for (auto& c : st->snapshot()) c->abort();
+  }
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // ---- handlers: set them before listen(); they run on the connection's strand ----
+  std::function<void(const connection_ptr&)>& on_open = state_->shared->on_open;
+  std::function<void(const connection_ptr&, std::string_view, message_kind)>& on_message = state_->shared->on_message;
+  std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)>& on_close =
+      state_->shared->on_close;
+  // A connection that ended without a clean close handshake (a protocol error, a timeout, a drop).
+  std::function<void(const connection_ptr&, std::error_code)>& on_error = state_->shared->on_error;
+  // Sees each valid upgrade request before the 101: refuse it (answer.reject_status),
+  // choose a subprotocol, add response fields.
+  std::function<void(const http_request&, handshake_answer&)>& on_handshake = state_->on_handshake;
+  // Answers requests that are not upgrades; without it they get 426 Upgrade Required.
+  std::function<http_reply(const http_request&)>& on_http = state_->on_http;
+
+  // ---- listening ----
+
+  // Listens on a TCP address ("127.0.0.1", "::", ...) and port (0: any free port; see port()).
+  std::error_code listen(const std::string& address, unsigned short port) {
+    return listen_on<asio::ip::tcp, asio::ip::tcp::socket>(asio::ip::tcp::endpoint(), address, port, nullptr);
+  }
+
+  // Listens on a Unix domain socket at `path` (which must not exist).
+  std::error_code listen_unix(const std::string& path) {
+    std::error_code ec;
+    auto acceptor = std::make_shared<asio::local::stream_protocol::acceptor>(state_->io);
+    const asio::local::stream_protocol::endpoint where(path);
+    acceptor->open(where.protocol(), ec);
+    if (!ec) acceptor->bind(where, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return ec;
+    state_->add_listener(acceptor);
+    accept_loop<asio::local::stream_protocol::socket>(state_, acceptor, nullptr);
+    return {};
+  }
+
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+  // Listens for wss:// with `tls` (asiows::ssl::make_server_context), which must outlive the server.
+  std::error_code listen_tls(const std::string& address, unsigned short port, asio::ssl::context& tls) {
+    return listen_on<asio::ip::tcp, asio::ssl::stream<asio::ip::tcp::socket>>(asio::ip::tcp::endpoint(), address,
+                                                                            port, &tls);
+  }
+#endif
+
+  // The port of the first TCP listener (useful after listening on port 0).
+  unsigned short port() const { return state_->first_port; }
+
+  // ---- working with connections ----
+
+  // Sends a message to every open connection, sharing one copy of it.
+  // Returns how many connections queued it.
+  std::size_t broadcast(std::string_view message, message_kind kind = message_kind::text) {
+    return broadcast_if(message, kind, [](const connection&) { return true; });
+  }
+
+  // Sends to the open connections for which select(connection) is true.
+  template <class Predicate>
+  std::size_t broadcast_if(std::string_view message, message_kind kind, Predicate&& select) {
+    auto shared_message = std::make_shared<const std::string>(message);
+    std::size_t queued = 0;
+    for (auto& c : state_->snapshot())
+      if (select(*c) && c->send(shared_message, kind) == send_status::queued) ++queued;
+    return queued;
+  }
+
+  std::vector<connection_ptr> connections() const { return state_->snapshot(); }
+
+  endpoint_statistics statistics() const { return state_->shared->snapshot(); }
+
+  // Graceful shutdown: stops accepting, sends every connection Close 1001
+  // (Going Away), and drops those still open after options.shutdown_timeout.
+  // on_close runs for each. Safe from any thread.
+  void shutdown() {
+    auto st = state_;
+    asio::post(st->control, [st] {
+      st->stopping = true;
+      st->close_listeners();
+      const auto open = st->snapshot();
+      if (open.empty()) return; // nothing to wait for
+      for (auto& c : open) c->close(close_code::going_away, "server shutting down");
+      st->shutdown_timer.expires_after(st->options.shutdown_timeout);
+      st->shutdown_timer.async_wait([st](std::error_code) {
+        for (auto& c : st->snapshot()) c->abort();
+      });
+    });
+  }
+
+private:
+  // Shared by the server object, its accept loops and its connections.
+  struct state {
+    state(asio::io_context& context, server_options opts)
+        : io(context), control(asio::make_strand(context)), options(std::move(opts)),
+          shared(std::make_shared<detail::endpoint_shared>()), shutdown_timer(control) {
+      shared->max_send_queue_bytes = options.max_send_queue_bytes;
+      shared->on_queue_full = options.on_queue_full;
+    }
+
+    asio::io_context& io;
+    asio::strand<asio::io_context::executor_type> control; // server-wide work: shutdown
+    server_options options;
+    std::shared_ptr<detail::endpoint_shared> shared;
+    std::function<void(const http_request&, handshake_answer&)> on_handshake;
+    std::function<http_reply(const http_request&)> on_http;
+    asio::steady_timer shutdown_timer;
+    std::atomic<bool> stopping{false};
+    unsigned short first_port = 0;
+
+    std::mutex mutex;
+    std::uint64_t next_id = 1;                           // guarded by mutex
+    std::map<std::uint64_t, connection_ptr> open;        // guarded by mutex
+    std::vector<std::function<void()>> listener_closers; // guarded by mutex
+
+    template <class Acceptor>
+    void add_listener(const std::shared_ptr<Acceptor>& acceptor) {
+      std::lock_guard<std::mutex> lock(mutex);
+      listener_closers.push_back([acceptor] {
+        std::error_code ignored;
+        acceptor->close(ignored);
+      });
+    }
+
+    void close_listeners() {
+      std::vector<std::function<void()>> closers;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        closers.swap(listener_closers);
+      }
+      for (auto& close : closers) close();
+    }
+
+    std::vector<connection_ptr> snapshot() {
+      std::lock_guard<std::mutex> lock(mutex);
+      std::vector<connection_ptr> out;
+      out.reserve(open.size());
+      for (auto& entry : open) out.push_back(entry.second);
+      return out;
+    }
+  };
+
+  template <class Protocol, class Socket>
+  std::error_code listen_on(typename Protocol::endpoint, const std::string& address, unsigned short port,
+                            void* tls) {
+    std::error_code ec;
+    const auto ip = asio::ip::make_address(address, ec);
+    if (ec) return ec;
+    auto acceptor = std::make_shared<typename Protocol::acceptor>(state_->io);
+    const typename Protocol::endpoint where(ip, port);
+    acceptor->open(where.protocol(), ec);
+    if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor->bind(where, ec);
+    if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return ec;
+    if (state_->first_port == 0) state_->first_port = acceptor->local_endpoint().port();
+    state_->add_listener(acceptor);
+    accept_loop<Socket>(state_, acceptor, tls);
+    return {};
+  }
+
+  template <class Socket, class Acceptor>
+  static void accept_loop(std::shared_ptr<state> st, std::shared_ptr<Acceptor> acceptor, void* tls) {
+    acceptor->async_accept(asio::make_strand(st->io), [st, acceptor, tls](std::error_code ec, auto socket) {
+      if (ec == asio::error::operation_aborted || !acceptor->is_open() || st->stopping) return;
+      if (!ec) start_connection<Socket>(st, std::move(socket), tls);
+      accept_loop<Socket>(st, acceptor, tls);
+    });
+  }
+
+  template <class Socket, class RawSocket>
+  static void start_connection(const std::shared_ptr<state>& st, RawSocket raw, void* tls) {
+    std::string remote;
+    std::error_code ec;
+    const auto peer = raw.remote_endpoint(ec);
+    if constexpr (std::is_same_v<RawSocket, asio::ip::tcp::socket>) {
+      raw.set_option(asio::ip::tcp::no_delay(true), ec); // small messages go out at once
+      if (!ec) remote = peer.address().to_string() + ":" + std::to_string(peer.port());
+    } else {
+      (void)peer;
+    }
+    std::shared_ptr<detail::endpoint_connection<Socket>> c;
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+    if constexpr (std::is_same_v<Socket, asio::ssl::stream<asio::ip::tcp::socket>>)
+      c = std::make_shared<detail::endpoint_connection<Socket>>(st->shared, std::move(raw),
+                                                                *static_cast<asio::ssl::context*>(tls));
+    else
+#endif
+      c = std::make_shared<detail::endpoint_connection<Socket>>(st->shared, std::move(raw));
+    (void)tls;
+    c->ws().set_options(st->options.connection);
+    auto request = std::make_shared<http_request>();
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+    if constexpr (std::is_same_v<Socket, asio::ssl::stream<asio::ip::tcp::socket>>) {
+      c->ws().start_handshake_timeout(); // a TLS handshake that stalls is dropped too
+      c->ws().next_layer().async_handshake(asio::ssl::stream_base::server,
+                                           [st, c, request, remote](std::error_code tls_error) {
+                                             if (!tls_error) read_request(st, c, request, remote);
+                                           });
+      return;
+    }
+#endif
+    read_request(st, c, request, remote);
+  }
+
+  // Reads the request head and routes it: upgrade, plain HTTP, or refusal.
+  template <class Connection>
+  static void read_request(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c,
+                           const std::shared_ptr<http_request>& request, const std::string& remote) {
+    c->ws().async_read_request(*request, [st, c, request, remote](std::error_code ec) {
+      auto& ws = c->ws();
+      if (ec) {
+        if (ec == error::header_block_too_large || ec == error::malformed_http)
+          ws.async_respond(build_error_response(ec), [c](std::error_code) {});
+        return;
+      }
+      if (!is_websocket_upgrade(*request)) {
+        const http_reply reply = st->on_http ? st->on_http(*request) : http_reply{426, "text/plain; charset=utf-8",
+                                                                                   "WebSocket endpoint\n", {}};
+        ws.async_respond(build_http_response(reply.status, reply.content_type, reply.body, reply.fields),
+                         [c](std::error_code) {});
+        return;
+      }
+      if (st->shared->open_connections.load() >= st->options.max_connections || st->stopping) {
+        ws.async_respond(build_error_response(503, "too many connections\n"), [c](std::error_code) {});
+        return;
+      }
+      auto decide = [st](const http_request& r, handshake_answer& answer) {
+        if (st->on_handshake) st->on_handshake(r, answer);
+      };
+      ws.async_accept(*request, decide, [st, c, request, remote](std::error_code accept_error) {
+        if (accept_error) return;
+        std::uint64_t id;
+        {
+          std::lock_guard<std::mutex> lock(st->mutex);
+          id = st->next_id++;
+          st->open.emplace(id, c);
+        }
+        c->open(id, std::string(request->path()), remote);
+      });
+    });
+  }
+};
+
+} // namespace asiows
+
+#endif

@@ -1,0 +1,139 @@
+#include <asiows/asiows.hpp>
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+#include <asiows/ssl.hpp>
+#endif
+
+#include "await.hpp"
+#include "catch.hpp"
+#include "loopback.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+using namespace test;
+using asiows::connection_ptr;
+using asiows::message_kind;
+
+namespace {
+
+// A TCP port nothing listens on (bound, then released).
+unsigned short free_port(asio::io_context& io) {
+  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return probe.local_endpoint().port();
+}
+
+} // namespace
+
+TEST_CASE("client: reconnects with growing delays until a server appears, then stops cleanly") {
+  asio::io_context io;
+  const unsigned short port = free_port(io);
+  asiows::client_options opts;
+  opts.reconnect = true;
+  opts.reconnect_delay = 20ms;
+  opts.reconnect_max_delay = 160ms;
+  asiows::client client(io, opts);
+  std::vector<std::chrono::steady_clock::time_point> failures;
+  client.on_error = [&](const connection_ptr& c, std::error_code) {
+    if (!c) failures.push_back(std::chrono::steady_clock::now());
+  };
+  int opened = 0;
+  client.on_open = [&](const connection_ptr& c) {
+    ++opened;
+    c->send("after reconnecting");
+  };
+  std::string reply;
+  client.on_message = [&](const connection_ptr&, std::string_view m, message_kind) { reply = m; };
+  REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(port) + "/"));
+  run_for(io, 500ms);
+  REQUIRE(failures.size() >= 4);
+  // Backoff: later gaps are longer than the first (with +-20% jitter), and capped.
+  const auto first_gap = failures[1] - failures[0];
+  const auto later_gap = failures[3] - failures[2];
+  CHECK(later_gap > first_gap);
+  CHECK(later_gap < 160ms * 1.2 + 50ms);
+
+  asiows::server server(io);
+  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  REQUIRE_FALSE(server.listen("127.0.0.1", port));
+  run_for(io, 600ms);
+  CHECK(opened == 1);
+  CHECK(reply == "after reconnecting");
+  CHECK(client.current());
+
+  const std::size_t failures_before_stop = failures.size();
+  client.stop();
+  server.shutdown();
+  run_bounded(io, 5s); // everything winds down: no retry timer left behind
+  CHECK_FALSE(client.current());
+  CHECK(failures.size() == failures_before_stop);
+}
+
+TEST_CASE("client: refuses URLs it cannot use") {
+  asio::io_context io;
+  asiows::client client(io);
+  CHECK(client.connect("http://example.com/"));
+  CHECK(client.connect("ws://host/#fragment"));
+  CHECK(client.send("nobody to send to") == asiows::send_status::closed);
+}
+
+TEST_CASE("client: a server that never answers the handshake meets the timeout") {
+  asio::io_context io;
+  tcp::acceptor silent(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  tcp::socket accepted(io);
+  silent.async_accept(accepted, [](std::error_code) {});
+  asiows::client_options opts;
+  opts.connection.handshake_timeout = 150ms;
+  asiows::client client(io, opts);
+  std::error_code failure;
+  client.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
+  REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/"));
+  run_for(io, 500ms);
+  CHECK(failure == asiows::error::timeout);
+}
+
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+TEST_CASE("client and server over wss, with verification") {
+  const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
+  asio::io_context io;
+  auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
+  asiows::server server(io);
+  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
+  const std::string port = std::to_string(server.port());
+
+  SECTION("a trusted certificate for the name") {
+    asiows::client_options opts;
+    opts.ca_file = cert_dir + "/ca.pem";
+    asiows::client client(io, opts);
+    std::string reply;
+    client.on_open = [](const connection_ptr& c) { c->send("secure"); };
+    client.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
+      reply = m;
+      c->close(1000, {});
+    };
+    REQUIRE_FALSE(client.connect("wss://localhost:" + port + "/"));
+    run_for(io, 500ms);
+    CHECK(reply == "secure");
+  }
+  SECTION("an untrusted certificate, or the wrong name") {
+    const std::string ca = GENERATE(std::string("/untrusted-ca.pem"), std::string("/ca.pem"));
+    const std::string host = ca == "/ca.pem" ? "127.0.0.2" : "localhost"; // 127.0.0.2 is not in the certificate
+    if (host == "127.0.0.2") REQUIRE_FALSE(server.listen_tls("127.0.0.2", server.port(), tls));
+    asiows::client_options opts;
+    opts.ca_file = cert_dir + ca;
+    asiows::client client(io, opts);
+    std::error_code failure;
+    bool opened = false;
+    client.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
+    client.on_open = [&](const connection_ptr&) { opened = true; };
+    REQUIRE_FALSE(client.connect("wss://" + host + ":" + port + "/"));
+    run_for(io, 500ms);
+    CHECK_FALSE(opened);
+    REQUIRE(failure);
+    CHECK(failure.message().find("certificate verify failed") != std::string::npos);
+  }
+  server.shutdown();
+  run_for(io, 100ms);
+}
+#endif

@@ -1,0 +1,302 @@
+#include <asiows/asiows.hpp>
+
+#include "await.hpp"
+#include "catch.hpp"
+#include "loopback.hpp"
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace test;
+using asiows::connection_ptr;
+using asiows::message_kind;
+
+namespace {
+
+// A server on 127.0.0.1 (any free port) that echoes.
+struct echo_server {
+  explicit echo_server(asio::io_context& io, asiows::server_options opts = {}) : server(io, std::move(opts)) {
+    server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+    REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+  }
+  std::string url() const { return "ws://127.0.0.1:" + std::to_string(server.port()) + "/room?x=1"; }
+  asiows::server server;
+};
+
+// A low-level client stream connected to a port, handshake done.
+std::unique_ptr<asiows::stream<tcp::socket>> open_stream(asio::io_context& io, unsigned short port,
+                                                         asiows::client_handshake_options offer = {}) {
+  auto ws = std::make_unique<asiows::stream<tcp::socket>>(io);
+  ws->next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  const auto ec = run(io, [&](auto done) { ws->async_handshake("127.0.0.1", "/", offer, done); }).error;
+  REQUIRE_FALSE(ec);
+  return ws;
+}
+
+// Sends a raw HTTP request and returns the response: all of it when the
+// server closes after it, or just its head when it upgrades.
+std::string http_exchange(unsigned short port, const std::string& request) {
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  asio::write(socket, asio::buffer(request));
+  std::string response;
+  std::error_code ec;
+  asio::read_until(socket, asio::dynamic_buffer(response), "\r\n\r\n", ec);
+  if (!ec && response.rfind("HTTP/1.1 101 ", 0) != 0) asio::read(socket, asio::dynamic_buffer(response), ec);
+  return response;
+}
+
+} // namespace
+
+TEST_CASE("server + client endpoints: echo, path, statistics") {
+  asio::io_context io;
+  echo_server s(io);
+  std::string seen_path;
+  s.server.on_open = [&](const connection_ptr& c) { seen_path = c->path(); };
+  asiows::client client(io);
+  std::vector<std::string> replies;
+  client.on_open = [](const connection_ptr& c) {
+    c->send("hello");
+    c->send(std::string(100'000, 'b'), message_kind::binary);
+  };
+  client.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
+    replies.emplace_back(m);
+    if (replies.size() == 2) c->close(asiows::close_code::normal, "thanks");
+  };
+  std::uint16_t close_code = 0;
+  client.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
+  REQUIRE_FALSE(client.connect(s.url()));
+  run_for(io, 500ms);
+  REQUIRE(replies.size() == 2);
+  CHECK(replies[0] == "hello");
+  CHECK(replies[1] == std::string(100'000, 'b'));
+  CHECK(close_code == 1000);
+  CHECK(seen_path == "/room");
+  const auto stats = s.server.statistics();
+  CHECK(stats.messages_in == 2);
+  CHECK(stats.messages_out == 2);
+  CHECK(stats.bytes_in == 100'005);
+  CHECK(stats.open_connections == 0);
+  CHECK(stats.queued_bytes == 0);
+}
+
+TEST_CASE("server: the handshake hook refuses a bad origin with 403") {
+  asio::io_context io;
+  echo_server s(io);
+  s.server.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
+    if (request.origin().value_or("") != "https://good.example") {
+      answer.reject_status = 403;
+      answer.reject_body = "origin not allowed\n";
+    }
+  };
+  std::thread runner([&] { run_bounded(io, 10s); });
+  asiows::client_handshake bad;
+  bad.start("127.0.0.1", "/");
+  const std::string refused = http_exchange(s.server.port(), bad.request());
+  CHECK(refused.rfind("HTTP/1.1 403 Forbidden\r\n", 0) == 0);
+  CHECK(refused.find("\r\n\r\norigin not allowed\n") != std::string::npos);
+
+  asiows::client_handshake good;
+  asiows::client_handshake_options offer;
+  offer.origin = "https://good.example";
+  good.start("127.0.0.1", "/", offer);
+  const std::string accepted = http_exchange(s.server.port(), good.request() /* then we hang up */);
+  CHECK(accepted.rfind("HTTP/1.1 101 Switching Protocols\r\n", 0) == 0);
+  s.server.shutdown();
+  runner.join();
+}
+
+TEST_CASE("server: one port serves a page over plain HTTP and its WebSocket") {
+  asio::io_context io;
+  echo_server s(io);
+  s.server.on_http = [](const asiows::http_request& request) {
+    if (request.path() == "/") return asiows::http_reply{200, "text/html; charset=utf-8", "<h1>chat</h1>", {}};
+    return asiows::http_reply{404, "text/plain", "not found\n", {}};
+  };
+  std::thread runner([&] { run_bounded(io, 10s); });
+  const std::string page = http_exchange(s.server.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(page.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
+  CHECK(page.find("Content-Type: text/html; charset=utf-8\r\n") != std::string::npos);
+  CHECK(page.find("\r\n\r\n<h1>chat</h1>") != std::string::npos);
+  CHECK(http_exchange(s.server.port(), "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 404 ", 0) == 0);
+  CHECK(http_exchange(s.server.port(), "GET / HTTP/1.1\r\nHost: x\r\nX: " + std::string(20000, 'x') + "\r\n\r\n")
+            .rfind("HTTP/1.1 431 ", 0) == 0);
+  s.server.shutdown();
+  runner.join();
+
+  asio::io_context io2;
+  echo_server plain(io2); // no on_http
+  std::thread runner2([&] { run_bounded(io2, 10s); });
+  CHECK(http_exchange(plain.server.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 426 ", 0) == 0);
+  plain.server.shutdown();
+  runner2.join();
+}
+
+TEST_CASE("server: broadcast reaches every connection, broadcast_if a chosen set") {
+  asio::io_context io;
+  echo_server s(io);
+  std::vector<std::unique_ptr<asiows::stream<tcp::socket>>> clients;
+  for (int i = 0; i < 3; ++i) clients.push_back(open_stream(io, s.server.port()));
+  run_for(io, 50ms);
+  REQUIRE(s.server.connections().size() == 3);
+  CHECK(s.server.broadcast("to all") == 3);
+  const std::uint64_t first_id = s.server.connections().front()->id();
+  CHECK(s.server.broadcast_if("to one", message_kind::text,
+                              [&](const asiows::connection& c) { return c.id() == first_id; }) == 1);
+  int got_one = 0;
+  for (auto& ws : clients) {
+    std::string message;
+    REQUIRE_FALSE(run(io, [&](auto done) { ws->async_read(asio::dynamic_buffer(message), done); }).error);
+    CHECK(message == "to all");
+    message.clear();
+    pending second;
+    ws->async_read(asio::dynamic_buffer(message), second.handler());
+    run_for(io, 50ms);
+    if (message == "to one") ++got_one;
+    ws->abort();
+    second.wait(io);
+  }
+  CHECK(got_one == 1);
+}
+
+TEST_CASE("server: graceful shutdown sends 1001 and lets io.run() return") {
+  asio::io_context io;
+  asiows::server_options opts;
+  opts.shutdown_timeout = 2s;
+  echo_server s(io, opts);
+  std::atomic<int> closed_on_server{0};
+  s.server.on_close = [&](const connection_ptr&, std::uint16_t, std::string_view) { ++closed_on_server; };
+  std::vector<std::unique_ptr<asiows::stream<tcp::socket>>> clients;
+  std::vector<std::unique_ptr<pending>> reads;
+  std::vector<std::string> buffers(3);
+  for (int i = 0; i < 3; ++i) {
+    clients.push_back(open_stream(io, s.server.port()));
+    reads.push_back(std::make_unique<pending>());
+    clients.back()->async_read(asio::dynamic_buffer(buffers[static_cast<std::size_t>(i)]), reads.back()->handler());
+  }
+  run_for(io, 50ms);
+  s.server.shutdown();
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(reads[i]->wait(io).error == asiows::error::closed);
+    CHECK(clients[i]->close_code() == asiows::close_code::going_away);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  run_bounded(io, 5s); // returns once nothing is left: listeners closed, connections gone
+  CHECK(std::chrono::steady_clock::now() - start < 1500ms); // not the whole shutdown_timeout
+  CHECK(closed_on_server == 3);
+}
+
+TEST_CASE("server: a peer that never reads cannot grow the send queue past its bound") {
+  const auto policy = GENERATE(asiows::backpressure_policy::close_connection, asiows::backpressure_policy::report);
+  asio::io_context io;
+  asiows::server_options opts;
+  opts.max_send_queue_bytes = 1 << 20;
+  opts.on_queue_full = policy;
+  echo_server s(io, opts);
+  connection_ptr server_side;
+  s.server.on_open = [&](const connection_ptr& c) { server_side = c; };
+  std::uint16_t close_code = 0;
+  s.server.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
+  auto reader_that_never_reads = open_stream(io, s.server.port());
+  run_for(io, 50ms);
+  REQUIRE(server_side);
+  const std::string chunk(64 * 1024, 'q');
+  std::size_t queued = 0, refused = 0, peak = 0;
+  for (int i = 0; i < 2000; ++i) { // 128 MiB offered in all
+    const auto status = server_side->send(chunk, message_kind::binary);
+    (status == asiows::send_status::queued ? queued : refused)++;
+    peak = std::max(peak, s.server.statistics().queued_bytes);
+    if (i % 50 == 0) run_for(io, 5ms); // let the socket buffers fill
+  }
+  CHECK(refused > 0);
+  CHECK(peak <= opts.max_send_queue_bytes + chunk.size());
+  if (policy == asiows::backpressure_policy::close_connection) {
+    run_for(io, 300ms);
+    reader_that_never_reads->abort(); // it would never read the Close either
+    run_for(io, 200ms);
+    CHECK(s.server.connections().empty());
+    CHECK(s.server.statistics().queued_bytes == 0);
+  } else {
+    CHECK(s.server.connections().size() == 1); // the caller decides what to do
+    CHECK(server_side->queued_bytes() <= opts.max_send_queue_bytes);
+    reader_that_never_reads->abort();
+    run_for(io, 200ms);
+  }
+  (void)close_code;
+}
+
+TEST_CASE("server: many threads sending on one connection deliver every message, each thread's in order") {
+  asio::io_context io;
+  echo_server s(io);
+  connection_ptr server_side;
+  s.server.on_open = [&](const connection_ptr& c) { server_side = c; };
+  auto ws = open_stream(io, s.server.port());
+  run_for(io, 50ms);
+  REQUIRE(server_side);
+  std::thread io_thread_a([&] { io.run_for(10s); });
+  std::thread io_thread_b([&] { io.run_for(10s); });
+  constexpr int senders = 4, per_sender = 500;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < senders; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < per_sender; ++i)
+        server_side->send(std::to_string(t) + ":" + std::to_string(i));
+    });
+  for (auto& thread : threads) thread.join();
+  // The client stream is not thread-safe: stop the io threads, then read on this one.
+  io.stop();
+  io_thread_a.join();
+  io_thread_b.join();
+  io.restart();
+  std::vector<int> next(senders, 0);
+  int received = 0;
+  bool in_order = true;
+  while (received < senders * per_sender) {
+    std::string message;
+    const auto result = run(io, [&](auto done) { ws->async_read(asio::dynamic_buffer(message), done); });
+    if (result.error) break;
+    const auto colon = message.find(':');
+    const int t = std::stoi(message.substr(0, colon)), i = std::stoi(message.substr(colon + 1));
+    in_order = in_order && i == next[static_cast<std::size_t>(t)];
+    next[static_cast<std::size_t>(t)] = i + 1;
+    ++received;
+  }
+  CHECK(received == senders * per_sender);
+  CHECK(in_order);
+}
+
+TEST_CASE("server: over a Unix domain socket") {
+  asio::io_context io;
+  asiows::server server(io);
+  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  const std::string path = "/tmp/asiows-test-" + std::to_string(::getpid()) + ".sock";
+  ::unlink(path.c_str());
+  REQUIRE_FALSE(server.listen_unix(path));
+  asiows::stream<asio::local::stream_protocol::socket> ws(io);
+  ws.next_layer().connect(asio::local::stream_protocol::endpoint(path));
+  REQUIRE_FALSE(run(io, [&](auto done) { ws.async_handshake("localhost", "/", done); }).error);
+  REQUIRE_FALSE(run(io, [&](auto done) { ws.async_write(message_kind::text, asio::buffer("unix", 4), done); }).error);
+  std::string reply;
+  REQUIRE_FALSE(run(io, [&](auto done) { ws.async_read(asio::dynamic_buffer(reply), done); }).error);
+  CHECK(reply == "unix");
+  ::unlink(path.c_str());
+}
+
+TEST_CASE("server: upgrades past max_connections get 503") {
+  asio::io_context io;
+  asiows::server_options opts;
+  opts.max_connections = 1;
+  echo_server s(io, opts);
+  auto first = open_stream(io, s.server.port());
+  run_for(io, 50ms);
+  asiows::stream<tcp::socket> second(io);
+  second.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.server.port()));
+  const auto ec = run(io, [&](auto done) { second.async_handshake("127.0.0.1", "/", done); }).error;
+  CHECK(ec == asiows::error::bad_status);
+  REQUIRE(second.handshake_response());
+  CHECK(second.handshake_response()->status == 503);
+}
