@@ -315,3 +315,37 @@ TEST_CASE("stream: destroying a stream with operations pending completes them") 
   const auto ec = handshake.wait(io).error;
   CHECK(ec); // operation_aborted or bad_descriptor; what matters is that it completes, without ASan complaints
 }
+
+TEST_CASE("stream: a ping that arrives during a long batch write is answered when the write ends") {
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  auto server = std::make_shared<ws_stream>(std::move(server_socket));
+  const std::string big(8 << 20, 'z'); // far more than the socket buffers hold
+  asiows::outgoing_message batch[] = {{message_kind::binary, asio::buffer(big)}};
+  std::string unused;
+  std::error_code write_result = asio::error::would_block;
+  server->async_accept([&](std::error_code ec) {
+    REQUIRE_FALSE(ec);
+    server->async_read(asio::dynamic_buffer(unused), [](std::error_code, std::size_t) {}); // sees the ping
+    server->async_write_batch(batch, 1, [&](std::error_code ec2, std::size_t) { write_result = ec2; });
+  });
+  std::thread runner([&] { run_bounded(io, 10s); });
+  raw_peer peer(std::move(client_socket), asiows::role::client);
+  peer.handshake();
+  std::vector<std::uint8_t> ping;
+  peer.engine().serialize_ping("during", 6, ping);
+  peer.send_raw(ping); // while the 8 MiB write is stuck
+  std::this_thread::sleep_for(100ms);
+  std::string payload, received;
+  asiows::event ev;
+  do {
+    ev = peer.next_event(payload);
+    if (ev.type == asiows::event_type::message_data) received += payload;
+  } while (ev.type == asiows::event_type::message_data);
+  CHECK(received.size() == big.size());
+  CHECK(ev.type == asiows::event_type::pong);
+  CHECK(payload == "during");
+  peer.socket().close();
+  runner.join();
+  CHECK_FALSE(write_result);
+}

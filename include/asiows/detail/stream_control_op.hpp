@@ -27,20 +27,15 @@ public:
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
       ASIOWS_ACQUIRE_WRITER(s, self);
-      if ((result_ = s.unusable())) {
-        // nothing to do
-      } else {
-        s.writing = true;
+      if (!(result_ = s.begin_write())) {
         s.control_out.clear();
         s.append_pending_control(s.control_out);
         result_ = serialize(s);
         if (!result_ || !s.control_out.empty()) {
           ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
           did_io_ = true;
-          if (ec && !result_) result_ = s.translate(ec);
-          if (ec) s.close_transport();
         }
-        s.release_writer();
+        if (const std::error_code ended = s.end_write(ec); !result_) result_ = ended;
         if (!result_ && op_ == opcode::close) {
           s.start_closing_timer();
           if (!s.read_active) {

@@ -141,6 +141,28 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     write_gate.cancel();
   }
 
+  // An operation whose turn to write has come: takes the turn, unless the
+  // connection cannot be used (then says why).
+  std::error_code begin_write() {
+    if (auto failure = unusable()) return failure;
+    writing = true;
+    return {};
+  }
+
+  // Ends a turn to write that ended with `ec`; returns what the operation
+  // reports. Replies that fell due meanwhile (a pong) go out at once.
+  std::error_code end_write(std::error_code ec) {
+    const std::error_code result = ec ? translate(ec) : std::error_code{};
+    if (ec) close_transport();
+    release_writer();
+    if (transport_closed || !engine) return result;
+    if (engine->has_pending_control())
+      flush_control_in_background();
+    else if (engine->should_close_transport())
+      close_transport();
+    return result;
+  }
+
   // Starts a write of the replies the protocol owes (pong, Close echo), when
   // no other write is in flight; a write in flight flushes them when it ends.
   void flush_control_in_background() {

@@ -47,12 +47,14 @@ void for_each_slice(const ConstBufferSequence& buffers, std::size_t offset, std:
 }
 
 // Waits, inside a composed operation, until no other write is in flight. The
-// operation has a did_io_ member (it has suspended at least once).
+// operation has a did_io_ member (it has suspended at least once); `ec` is
+// cleared after, since waking from the gate leaves operation_aborted in it.
 #define ASIOWS_ACQUIRE_WRITER(s, self)                                                                           \
   while ((s).writing && !(s).transport_closed) {                                                               \
     ASIO_CORO_YIELD (s).write_gate.async_wait(std::move(self));                                                 \
     did_io_ = true;                                                                                            \
-  }
+  }                                                                                                            \
+  ec = {}
 
 template <class NextLayer, class ConstBufferSequence>
 class write_op : asio::coroutine {
@@ -66,29 +68,13 @@ public:
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
       ASIOWS_ACQUIRE_WRITER(s, self);
-      if ((result_ = s.unusable())) {
-        // nothing to do
-      } else {
-        s.writing = true;
+      if (!(result_ = s.begin_write())) {
         do {
           if (!next_batch(s)) break;
           ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gather, std::move(self));
           did_io_ = true;
-          if (ec) {
-            result_ = s.translate(ec);
-            s.close_transport();
-            break;
-          }
-        } while (sent_ < total_ || frame_left_ > 0);
-        if (!result_ && s.engine->has_pending_control()) {
-          // Replies that became due while we wrote (e.g. a pong).
-          s.control_out.clear();
-          s.append_pending_control(s.control_out);
-          ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
-          if (ec) s.close_transport();
-        }
-        s.release_writer();
-        if (!s.transport_closed && s.engine->should_close_transport()) s.close_transport();
+        } while (!ec && (sent_ < total_ || frame_left_ > 0));
+        if (const std::error_code ended = s.end_write(ec); !result_) result_ = ended;
       }
       if (!did_io_) {
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
@@ -165,21 +151,16 @@ public:
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
       ASIOWS_ACQUIRE_WRITER(s, self);
-      if ((result_ = s.unusable())) {
-        // nothing to do
-      } else if (s.engine->sending_message()) {
-        result_ = error::message_in_progress;
-      } else {
-        s.writing = true;
-        build(s);
-        ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gather, std::move(self));
-        did_io_ = true;
-        if (ec) {
-          result_ = s.translate(ec);
-          s.close_transport();
+      if (!(result_ = s.begin_write())) {
+        if (s.engine->sending_message()) {
+          s.end_write({});
+          result_ = error::message_in_progress;
+        } else {
+          build(s);
+          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gather, std::move(self));
+          did_io_ = true;
+          result_ = s.end_write(ec);
         }
-        s.release_writer();
-        if (!s.transport_closed && s.engine->should_close_transport()) s.close_transport();
       }
       if (!did_io_) {
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
