@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ clang cmake ninja-build libasio-dev libssl-dev zlib1g-dev catch2 openssl python3-websockets)
+packages=(g++ clang cmake ninja-build libasio-dev libssl-dev zlib1g-dev catch2 openssl python3-websockets chromium)
 # Node and npm for the `ws` peer: any installed node will do; else Debian's.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
@@ -23,7 +23,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-if [ ! -d tests/interop/node_modules/ws ]; then
-  echo "Installing the Node interop peer (ws) with npm"
-  npm ci --prefix tests/interop --no-audit --no-fund --loglevel=error
-fi
+# npm packages: the ws interop peer, and playwright-core to drive Debian's Chromium.
+for folder in tests/interop tests/browser; do
+  if [ ! -d "$folder/node_modules" ]; then
+    echo "Installing the npm packages of $folder"
+    npm ci --prefix "$folder" --no-audit --no-fund --loglevel=error
+  fi
+done

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds and runs the demo: a WebSocket client and server talking through the
-# sans-I/O core, printing the handshake and every frame.
+# Builds and starts the chat demo: one port serves a page at / and a
+# broadcasting WebSocket at /chat. Open the URL it prints in two browser tabs.
+# Usage: scripts/run-demo.sh [--port 8080]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 cmake --preset gcc >/dev/null
-cmake --build --preset gcc --target core_demo
-./build/gcc/examples/core_demo
+cmake --build --preset gcc --target chat
+exec ./build/gcc/examples/chat "$@"
