@@ -9,6 +9,10 @@
 // may be started while a write is in flight (they wait their turn). The
 // stream is not thread-safe: use it from one strand.
 //
+// Cancellation follows Asio's per-operation rules (bind_cancellation_slot,
+// awaitable operators): terminal cancellation of an operation ends the
+// connection, since a read or write cut short mid-frame cannot be resumed.
+//
 // While a read is in flight, pings are answered and the close handshake is
 // completed for you; the read then finishes with error::closed (the peer's
 // code and reason: close_code(), close_reason()). Timeouts (options.hpp):

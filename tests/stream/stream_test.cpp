@@ -349,3 +349,16 @@ TEST_CASE("stream: a ping that arrives during a long batch write is answered whe
   runner.join();
   CHECK_FALSE(write_result);
 }
+
+TEST_CASE("stream: per-operation cancellation ends a pending read (terminal cancellation)") {
+  echo_fixture f;
+  f.handshake();
+  asio::cancellation_signal signal;
+  pending read;
+  std::string message;
+  f.client->async_read(asio::dynamic_buffer(message), asio::bind_cancellation_slot(signal.slot(), read.handler()));
+  run_for(f.io, 20ms);
+  signal.emit(asio::cancellation_type::terminal);
+  CHECK(read.wait(f.io).error == asio::error::operation_aborted);
+  CHECK_FALSE(f.client->is_open()); // a read cut mid-frame leaves nothing to resume: the connection ends
+}
