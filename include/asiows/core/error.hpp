@@ -55,6 +55,9 @@ enum class error {
   unexpected_extension,
   malformed_extension_header,
   invalid_header_value, // a header we were asked to send contains CR, LF or NUL
+  // permessage-deflate (RFC 7692).
+  bad_deflate_parameters, // an answer with parameters we did not offer or cannot honour
+  bad_compressed_data,    // a compressed message that does not inflate
   // The Asio layer.
   timeout,           // a handshake, idle or close timeout expired
   handshake_refused, // the server refused the upgrade request we read (we answered 4xx)
@@ -106,6 +109,8 @@ public:
     case error::unexpected_extension: return "server accepted an extension the client did not offer";
     case error::malformed_extension_header: return "malformed Sec-WebSocket-Extensions header";
     case error::invalid_header_value: return "header name or value contains characters HTTP forbids";
+    case error::bad_deflate_parameters: return "permessage-deflate answer with parameters that cannot be accepted";
+    case error::bad_compressed_data: return "compressed message is not valid DEFLATE data";
     case error::timeout: return "the peer did not respond in time";
     case error::handshake_refused: return "the upgrade request was refused";
     }
@@ -127,6 +132,7 @@ inline std::error_code make_error_code(error e) noexcept { return {static_cast<i
 constexpr std::uint16_t close_code_for(error e) noexcept {
   switch (e) {
   case error::invalid_utf8:
+  case error::bad_compressed_data:
     return close_code::invalid_payload;
   case error::message_too_big:
   case error::frame_too_big:

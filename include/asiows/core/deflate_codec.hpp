@@ -1,0 +1,168 @@
+// The compressor and decompressor of permessage-deflate (RFC 7692 7.2), on
+// zlib. One per connection, created by deflate_params after negotiation.
+//
+// Each message is raw DEFLATE ended by a sync flush whose trailing 00 00 ff ff
+// is removed (7.2.1) and put back before inflating (7.2.2). zlib streams are
+// created on first use and kept; with no_context_takeover they are reset
+// after each message, not reallocated. Decompression writes into a buffer of
+// the caller's size and stops when it is full, so the caller bounds what a
+// small message may inflate to (a decompression bomb costs bounded memory).
+//
+// Memory held (zlib's own figures): compressor 2^(w+2) + 2^(memory_level+9)
+// bytes, decompressor 2^w + about 7 KiB; memory_bytes() reports the sum.
+#ifndef ASIOWS_CORE_DEFLATE_CODEC_HPP
+#define ASIOWS_CORE_DEFLATE_CODEC_HPP
+
+#include <asiows/core/deflate_negotiation.hpp>
+#include <asiows/core/error.hpp>
+
+#include <zlib.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <system_error>
+#include <vector>
+
+namespace asiows {
+
+class deflate_codec {
+public:
+  deflate_codec(const deflate_params& params, const deflate_options& opts) noexcept
+      : params_(params), level_(opts.compression_level), memory_level_(opts.memory_level) {}
+
+  ~deflate_codec() {
+    if (deflater_ready_) deflateEnd(&deflater_);
+    if (inflater_ready_) inflateEnd(&inflater_);
+  }
+
+  deflate_codec(const deflate_codec&) = delete;
+  deflate_codec& operator=(const deflate_codec&) = delete;
+
+  // ---- compressing ----
+
+  // Appends the compressed form of the next `size` bytes of a message to
+  // `out`; `last` ends the message (the sync flush, its tail removed).
+  std::error_code compress(const std::uint8_t* data, std::size_t size, bool last, std::vector<std::uint8_t>& out) {
+    if (!deflater_ready_) {
+      deflater_ = z_stream{};
+      // Negative window bits: raw DEFLATE, no zlib header (RFC 7692 7.2.1).
+      if (deflateInit2(&deflater_, level_, Z_DEFLATED, -params_.local_window_bits, memory_level_,
+                       Z_DEFAULT_STRATEGY) != Z_OK)
+        return std::make_error_code(std::errc::not_enough_memory);
+      deflater_ready_ = true;
+    }
+    deflater_.next_in = const_cast<Bytef*>(data); // zlib's API is not const-correct; it does not write here
+    deflater_.avail_in = static_cast<uInt>(size);
+    const int flush = last ? Z_SYNC_FLUSH : Z_NO_FLUSH;
+    do {
+      const std::size_t start = out.size();
+      const std::size_t room = deflateBound(&deflater_, deflater_.avail_in) + 16;
+      out.resize(start + room);
+      deflater_.next_out = out.data() + start;
+      deflater_.avail_out = static_cast<uInt>(room);
+      const int status = deflate(&deflater_, flush);
+      out.resize(start + room - deflater_.avail_out);
+      if (status != Z_OK && status != Z_BUF_ERROR) return std::make_error_code(std::errc::io_error);
+    } while (deflater_.avail_in > 0 || deflater_.avail_out == 0);
+    if (last) {
+      // A sync flush ends with an empty stored block: 00 00 ff ff. RFC 7692 7.2.1 removes it.
+      if (out.size() >= 4 && out[out.size() - 4] == 0x00 && out[out.size() - 3] == 0x00 &&
+          out[out.size() - 2] == 0xff && out[out.size() - 1] == 0xff)
+        out.resize(out.size() - 4);
+      if (params_.local_no_context_takeover) deflateReset(&deflater_);
+    }
+    return {};
+  }
+
+  // ---- decompressing ----
+
+  struct inflate_step {
+    std::size_t consumed = 0;  // input bytes taken
+    std::size_t produced = 0;  // output bytes written
+    bool message_done = false; // the whole message is out
+    std::error_code failure;   // error::bad_compressed_data
+  };
+
+  // Inflates the next piece of a compressed message into `out`. Call again with
+  // the input not consumed and fresh room until the input is used up (and,
+  // when `message_ends` says this piece ends the message, until message_done).
+  inflate_step decompress(const std::uint8_t* in, std::size_t in_size, bool message_ends, std::uint8_t* out,
+                          std::size_t out_size) {
+    static constexpr std::uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
+    inflate_step step;
+    if (!inflater_ready_) {
+      inflater_ = z_stream{};
+      if (inflateInit2(&inflater_, -params_.remote_window_bits) != Z_OK) {
+        step.failure = std::make_error_code(std::errc::not_enough_memory);
+        return step;
+      }
+      inflater_ready_ = true;
+    }
+    inflater_.next_out = out;
+    inflater_.avail_out = static_cast<uInt>(out_size);
+    // The message's own bytes, then (at its end) the tail RFC 7692 7.2.2 restores.
+    if (!stream_ended_ && in_size > 0) {
+      inflater_.next_in = const_cast<Bytef*>(in);
+      inflater_.avail_in = static_cast<uInt>(in_size);
+      if (!run_inflate(step)) return step;
+      step.consumed = in_size - inflater_.avail_in;
+    } else {
+      step.consumed = in_size; // after a final block (BFINAL) nothing more is inflated
+    }
+    if (message_ends && step.consumed == in_size && inflater_.avail_out > 0) {
+      if (!stream_ended_) {
+        // With the tail all fed already this feeds nothing and drains what zlib still holds.
+        inflater_.next_in = const_cast<Bytef*>(tail + tail_fed_);
+        inflater_.avail_in = 4 - tail_fed_;
+        if (!run_inflate(step)) return step;
+        tail_fed_ = 4 - inflater_.avail_in;
+      }
+      // Done once the tail is in and inflate had room to spare (nothing left inside).
+      if ((tail_fed_ == 4 || stream_ended_) && inflater_.avail_out > 0) {
+        step.message_done = true;
+        tail_fed_ = 0;
+        if (params_.remote_no_context_takeover || stream_ended_) inflateReset(&inflater_);
+        stream_ended_ = false;
+      }
+    }
+    step.produced = out_size - inflater_.avail_out;
+    return step;
+  }
+
+  // The memory zlib holds for this connection now.
+  std::size_t memory_bytes() const noexcept {
+    std::size_t total = 0;
+    if (deflater_ready_)
+      total += (std::size_t{1} << (params_.local_window_bits + 2)) + (std::size_t{1} << (memory_level_ + 9));
+    if (inflater_ready_) total += (std::size_t{1} << params_.remote_window_bits) + 7 * 1024;
+    return total;
+  }
+
+  const deflate_params& params() const noexcept { return params_; }
+
+private:
+  bool run_inflate(inflate_step& step) {
+    const int status = inflate(&inflater_, Z_SYNC_FLUSH);
+    if (status == Z_STREAM_END) {
+      stream_ended_ = true; // a final block: the rest of the message carries nothing
+      return true;
+    }
+    if (status == Z_OK || status == Z_BUF_ERROR) return true; // Z_BUF_ERROR: no room or no input, not fatal
+    step.failure = error::bad_compressed_data;
+    return false;
+  }
+
+  deflate_params params_;
+  int level_;
+  int memory_level_;
+  z_stream deflater_{};
+  z_stream inflater_{};
+  bool deflater_ready_ = false;
+  bool inflater_ready_ = false;
+  bool stream_ended_ = false;
+  unsigned tail_fed_ = 0;
+};
+
+} // namespace asiows
+
+#endif

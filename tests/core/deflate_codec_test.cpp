@@ -1,0 +1,139 @@
+#include <asiows/core/deflate_codec.hpp>
+
+#include "catch.hpp"
+
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace asiows;
+using bytes = std::vector<std::uint8_t>;
+
+namespace {
+
+bytes compress_message(deflate_codec& codec, const std::string& message) {
+  bytes out;
+  REQUIRE_FALSE(codec.compress(reinterpret_cast<const std::uint8_t*>(message.data()), message.size(), true, out));
+  return out;
+}
+
+// Inflates a whole compressed message fed in pieces of `piece` bytes, into output chunks of `room` bytes.
+std::string inflate_message(deflate_codec& codec, const bytes& compressed, std::size_t piece = 1 << 20,
+                            std::size_t room = 16 * 1024, std::size_t limit = std::size_t(-1)) {
+  std::string message;
+  std::vector<std::uint8_t> out(room);
+  std::size_t position = 0;
+  for (;;) {
+    const std::size_t take = std::min(piece, compressed.size() - position);
+    const bool ends = position + take == compressed.size();
+    const auto step = codec.decompress(compressed.data() + position, take, ends, out.data(), out.size());
+    REQUIRE_FALSE(step.failure);
+    message.append(reinterpret_cast<const char*>(out.data()), step.produced);
+    position += step.consumed;
+    if (step.message_done || message.size() > limit) return message;
+  }
+}
+
+deflate_params both(bool reset, int bits) {
+  deflate_params params;
+  params.local_no_context_takeover = params.remote_no_context_takeover = reset;
+  params.local_window_bits = params.remote_window_bits = bits;
+  return params;
+}
+
+} // namespace
+
+TEST_CASE("deflate: the RFC 7692 7.2.3 examples, byte for byte") {
+  deflate_codec sender(both(false, 15), {});
+  // 7.2.3.1: "Hello" compressed.
+  CHECK(compress_message(sender, "Hello") == bytes{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00});
+  // 7.2.3.2: the same again, sharing the LZ77 window (context takeover).
+  CHECK(compress_message(sender, "Hello") == bytes{0xf2, 0x00, 0x11, 0x00, 0x00});
+  // Without context takeover the second message is compressed afresh.
+  deflate_codec resetting(both(true, 15), {});
+  CHECK(compress_message(resetting, "Hello") == bytes{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00});
+  CHECK(compress_message(resetting, "Hello") == bytes{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00});
+  // 7.2.3.6: an empty message is a single 0x00.
+  deflate_codec empty(both(false, 15), {});
+  CHECK(compress_message(empty, "") == bytes{0x00});
+
+  deflate_codec receiver(both(false, 15), {});
+  CHECK(inflate_message(receiver, {0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}) == "Hello");
+  CHECK(inflate_message(receiver, {0xf2, 0x00, 0x11, 0x00, 0x00}) == "Hello"); // needs the shared window
+  // 7.2.3.3: a stored (uncompressed) block; 7.2.3.4: a block with BFINAL; 7.2.3.5: two blocks.
+  deflate_codec others(both(false, 15), {});
+  CHECK(inflate_message(others, {0x00, 0x05, 0x00, 0xfa, 0xff, 0x48, 0x65, 0x6c, 0x6c, 0x6f, 0x00}) == "Hello");
+  CHECK(inflate_message(others, {0xf3, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x00}) == "Hello");
+  CHECK(inflate_message(others, {0xf2, 0x48, 0x05, 0x00, 0x00, 0x00, 0xff, 0xff, 0xca, 0xc9, 0xc9, 0x07, 0x00}) ==
+        "Hello");
+  CHECK(inflate_message(others, {0x00}).empty());
+}
+
+TEST_CASE("deflate: round trips with and without context takeover, every window, any split") {
+  std::mt19937 random(99);
+  const bool reset = GENERATE(false, true);
+  const int bits = GENERATE(9, 12, 15);
+  deflate_codec sender(both(reset, bits), {});
+  deflate_codec receiver(both(reset, bits), {});
+  for (std::size_t size : {0u, 1u, 100u, 5000u, 70000u, 1u << 20}) {
+    std::string message;
+    while (message.size() < size) message += R"({"user":"ada","event":"tick","seq":)" + std::to_string(random() % 1000) + "},";
+    message.resize(size);
+    const bytes compressed = compress_message(sender, message);
+    if (size >= 5000) CHECK(compressed.size() * 3 < size); // JSON-like text compresses well
+    const std::size_t piece = 1 + random() % 700, room = 1 + random() % 20000;
+    CHECK(inflate_message(receiver, compressed, piece, room) == message);
+  }
+}
+
+TEST_CASE("deflate: a message compressed in pieces equals the message") {
+  deflate_codec sender(both(false, 15), {});
+  deflate_codec receiver(both(false, 15), {});
+  const std::string text(100000, 'x');
+  bytes compressed;
+  for (std::size_t position = 0; position < text.size(); position += 7000) {
+    const std::size_t take = std::min<std::size_t>(7000, text.size() - position);
+    REQUIRE_FALSE(sender.compress(reinterpret_cast<const std::uint8_t*>(text.data()) + position, take,
+                                  position + take == text.size(), compressed));
+  }
+  CHECK(inflate_message(receiver, compressed, 13, 999) == text);
+}
+
+TEST_CASE("deflate: a 16 MiB message round-trips") {
+  deflate_codec sender(both(false, 15), {});
+  deflate_codec receiver(both(false, 15), {});
+  std::string big(16 << 20, '\0');
+  std::mt19937 random(5);
+  for (auto& c : big) c = static_cast<char>('a' + random() % 4);
+  CHECK(inflate_message(receiver, compress_message(sender, big)) == big);
+}
+
+TEST_CASE("deflate: a decompression bomb is stopped at the caller's limit") {
+  deflate_codec sender(both(false, 15), {});
+  const std::string zeros(64 << 20, '\0'); // 64 MiB of zeros
+  const bytes bomb = compress_message(sender, zeros);
+  CHECK(bomb.size() < 100 * 1024); // a tiny message...
+  deflate_codec receiver(both(false, 15), {});
+  const std::size_t limit = 1 << 20;
+  const std::string inflated = inflate_message(receiver, bomb, 1 << 20, 16 * 1024, limit);
+  CHECK(inflated.size() <= limit + 16 * 1024); // ...that costs no more than the limit and one chunk
+  CHECK(receiver.memory_bytes() < 64 * 1024);
+}
+
+TEST_CASE("deflate: corrupt data is an error, not a crash") {
+  deflate_codec receiver(both(false, 15), {});
+  const bytes garbage{0xff, 0xff, 0xff, 0xff, 0x13, 0x37};
+  std::uint8_t out[256];
+  const auto step = receiver.decompress(garbage.data(), garbage.size(), true, out, sizeof out);
+  CHECK(step.failure == error::bad_compressed_data);
+  CHECK(close_code_for(error::bad_compressed_data) == close_code::invalid_payload);
+}
+
+TEST_CASE("deflate: streams are created on first use; memory is reported") {
+  deflate_options opts;
+  opts.memory_level = 4;
+  deflate_codec codec(both(false, 15), opts);
+  CHECK(codec.memory_bytes() == 0);
+  compress_message(codec, "hello");
+  CHECK(codec.memory_bytes() == (1u << 17) + (1u << 13));
+}
