@@ -362,3 +362,40 @@ TEST_CASE("stream: per-operation cancellation ends a pending read (terminal canc
   CHECK(read.wait(f.io).error == asio::error::operation_aborted);
   CHECK_FALSE(f.client->is_open()); // a read cut mid-frame leaves nothing to resume: the connection ends
 }
+
+TEST_CASE("stream: after the peer's Close, writes fail and put nothing on the wire") {
+  // A server that sends Close but keeps TCP open: the client waits for the server's FIN.
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  ws_stream client(std::move(client_socket));
+  pending handshake;
+  client.async_handshake("127.0.0.1", "/", handshake.handler());
+  std::string request;
+  run_for(io, 20ms);
+  asio::read_until(server_socket, asio::dynamic_buffer(request), "\r\n\r\n");
+  asiows::server_handshake reader;
+  reader.feed(request.data(), request.size());
+  std::string response;
+  REQUIRE_FALSE(asiows::build_accept_response(reader.request(), {}, response));
+  asio::write(server_socket, asio::buffer(response + std::string("\x88\x02\x03\xe8", 4))); // 101, then Close 1000
+  REQUIRE_FALSE(handshake.wait(io).error);
+
+  std::string unused;
+  pending read; // processes the Close, echoes it, then waits for the server's FIN
+  client.async_read(asio::dynamic_buffer(unused), read.handler());
+  run_for(io, 50ms);
+  const std::string payload = "must not be sent";
+  asiows::outgoing_message batch[] = {{message_kind::text, asio::buffer(payload)}};
+  CHECK(run(io, [&](auto done) { client.async_write_batch(batch, 1, done); }).error == asiows::error::closed);
+  CHECK(run(io, [&](auto done) { client.async_write(message_kind::text, asio::buffer(payload), done); }).error ==
+        asiows::error::closed);
+
+  // On the wire: only the client's masked Close echo (2 + 4 + 2 bytes), then our FIN ends it.
+  server_socket.shutdown(tcp::socket::shutdown_send);
+  CHECK(read.wait(io).error == asiows::error::closed);
+  std::string rest;
+  std::error_code ec;
+  asio::read(server_socket, asio::dynamic_buffer(rest), ec);
+  CHECK(rest.size() == 8);
+  CHECK(static_cast<unsigned char>(rest[0]) == 0x88);
+}

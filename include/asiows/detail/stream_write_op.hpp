@@ -155,8 +155,9 @@ public:
         if (s.engine->sending_message()) {
           s.end_write({});
           result_ = error::message_in_progress;
+        } else if ((result_ = build(s))) {
+          s.end_write({}); // e.g. the peer's Close came: nothing may follow our echo
         } else {
-          build(s);
           ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gather, std::move(self));
           did_io_ = true;
           result_ = s.end_write(ec);
@@ -170,7 +171,8 @@ public:
   }
 
 private:
-  void build(stream_impl<NextLayer>& s) {
+  // Fills s.gather with the whole batch; an error when a frame may not be sent.
+  std::error_code build(stream_impl<NextLayer>& s) {
     s.control_out.clear();
     s.append_pending_control(s.control_out);
     s.prefixes.clear();
@@ -183,7 +185,8 @@ private:
         const std::size_t piece = fragment_limit == 0 ? left : std::min(fragment_limit, left);
         left -= piece;
         s.prefixes.emplace_back();
-        s.engine->prepare_data_frame(messages_[m].kind, piece, left == 0, s.prefixes.back());
+        if (auto failure = s.engine->prepare_data_frame(messages_[m].kind, piece, left == 0, s.prefixes.back()))
+          return failure;
       } while (left > 0);
       payload_bytes_ += messages_[m].payload.size();
     }
@@ -210,6 +213,7 @@ private:
       } while (left > 0);
     }
     if (!s.scratch.empty()) s.gather.push_back(asio::buffer(s.scratch)); // a client's whole batch
+    return {};
   }
 
   std::shared_ptr<stream_impl<NextLayer>> impl_;
