@@ -137,19 +137,21 @@ private:
 
   // Writes everything queued in one batch, then looks again; closes when asked and drained.
   void pump() {
+    std::optional<std::pair<std::uint16_t, std::string>> close_now;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (pending_.empty()) {
         pumping_ = false;
-        if (close_request_) {
-          auto [code, reason] = *close_request_;
-          close_request_.reset();
-          ws_.async_close(code, reason, [self = this->shared_from_this()](std::error_code) {});
-        }
-        return;
+        close_now.swap(close_request_);
+      } else {
+        writing_.swap(pending_);
       }
-      writing_.swap(pending_);
     }
+    if (close_now) { // started outside the lock: no I/O is initiated while holding it
+      ws_.async_close(close_now->first, close_now->second, [self = this->shared_from_this()](std::error_code) {});
+      return;
+    }
+    if (writing_.empty()) return;
     batch_.clear();
     for (const auto& m : writing_) batch_.push_back({m.kind, asio::buffer(*m.payload)});
     ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](std::error_code ec, std::size_t bytes) {
