@@ -29,6 +29,7 @@
 #endif
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -74,13 +75,16 @@ public:
   std::function<void(const connection_ptr&, std::error_code)>& on_error = state_->shared->on_error;
 
   // Starts connecting to `url` (ws:// or wss://). A URL that cannot be used is
-  // refused at once; everything after is reported through the handlers.
+  // refused at once; everything after is reported through the handlers. One
+  // connection at a time: while the client is active (until stop()), another
+  // connect() returns asio::error::already_started.
   std::error_code connect(std::string_view url) {
     auto where = parse_url(url);
     if (!where) return make_error_code(error::invalid_header_value);
 #if !(defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL)
     if (where->secure) return std::make_error_code(std::errc::protocol_not_supported);
 #endif
+    if (state_->active.exchange(true)) return asio::error::already_started;
     auto st = state_;
     asio::post(st->control, [st, where = *where] {
       st->where = where;
@@ -105,6 +109,7 @@ public:
 
   // Stops reconnecting and closes the connection (Close 1000). Safe from any thread.
   void stop(std::uint16_t code = close_code::normal, std::string_view reason = {}) {
+    state_->active = false;
     auto st = state_;
     asio::post(st->control, [st, code, reason = std::string(reason)] {
       st->stopped = true;
@@ -135,6 +140,7 @@ private:
     asio::steady_timer connect_timer;
     std::minstd_rand random; // jitter only
     url where;
+    std::atomic<bool> active{false}; // between connect() and stop()
     bool stopped = false;
     unsigned attempt = 0;
     std::function<void()> pending_abort; // drops the connection attempt in progress

@@ -45,6 +45,7 @@ TEST_CASE("client: reconnects with growing delays until a server appears, then s
   std::string reply;
   client.on_message = [&](const connection_ptr&, std::string_view m, message_kind) { reply = m; };
   REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(port) + "/"));
+  CHECK(client.connect("ws://127.0.0.1:" + std::to_string(port) + "/") == asio::error::already_started);
   run_for(io, 500ms);
   REQUIRE(failures.size() >= 4);
   // Backoff: later gaps are longer than the first (with +-20% jitter), and capped.

@@ -234,8 +234,8 @@ TEST_CASE("stream: a peer that never finishes the handshake is dropped at the ha
 
 TEST_CASE("stream: keepalive keeps a live peer and drops a silent one") {
   asiows::options opts;
-  opts.keepalive_interval = 50ms;
-  opts.idle_timeout = 200ms;
+  opts.keepalive_interval = 100ms;
+  opts.idle_timeout = 400ms; // margins for slow sanitizer runs on a busy machine
 
   SECTION("a peer that answers pings stays") {
     echo_fixture f(opts, opts); // the asiows client answers pings while it reads
@@ -243,7 +243,7 @@ TEST_CASE("stream: keepalive keeps a live peer and drops a silent one") {
     std::string reply;
     pending read;
     f.client->async_read(asio::dynamic_buffer(reply), read.handler());
-    run_for(f.io, 600ms); // three idle timeouts
+    run_for(f.io, 1000ms); // two and a half idle timeouts
     CHECK_FALSE(f.session->ended);
     CHECK(f.client->is_open());
     const auto ec = run(f.io, [&](auto done) { f.client->async_close(1000, "", done); }).error;
