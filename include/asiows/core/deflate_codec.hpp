@@ -13,6 +13,7 @@
 #ifndef ASIOWS_CORE_DEFLATE_CODEC_HPP
 #define ASIOWS_CORE_DEFLATE_CODEC_HPP
 
+#include <asiows/core/compression.hpp>
 #include <asiows/core/deflate_negotiation.hpp>
 #include <asiows/core/error.hpp>
 
@@ -25,12 +26,12 @@
 
 namespace asiows {
 
-class deflate_codec {
+class deflate_codec final : public message_compression {
 public:
   deflate_codec(const deflate_params& params, const deflate_options& opts) noexcept
       : params_(params), level_(opts.compression_level), memory_level_(opts.memory_level) {}
 
-  ~deflate_codec() {
+  ~deflate_codec() override {
     if (deflater_ready_) deflateEnd(&deflater_);
     if (inflater_ready_) inflateEnd(&inflater_);
   }
@@ -42,7 +43,8 @@ public:
 
   // Appends the compressed form of the next `size` bytes of a message to
   // `out`; `last` ends the message (the sync flush, its tail removed).
-  std::error_code compress(const std::uint8_t* data, std::size_t size, bool last, std::vector<std::uint8_t>& out) {
+  std::error_code compress(const std::uint8_t* data, std::size_t size, bool last,
+                           std::vector<std::uint8_t>& out) override {
     if (!deflater_ready_) {
       deflater_ = z_stream{};
       // Negative window bits: raw DEFLATE, no zlib header (RFC 7692 7.2.1).
@@ -76,18 +78,11 @@ public:
 
   // ---- decompressing ----
 
-  struct inflate_step {
-    std::size_t consumed = 0;  // input bytes taken
-    std::size_t produced = 0;  // output bytes written
-    bool message_done = false; // the whole message is out
-    std::error_code failure;   // error::bad_compressed_data
-  };
-
   // Inflates the next piece of a compressed message into `out`. Call again with
   // the input not consumed and fresh room until the input is used up (and,
   // when `message_ends` says this piece ends the message, until message_done).
   inflate_step decompress(const std::uint8_t* in, std::size_t in_size, bool message_ends, std::uint8_t* out,
-                          std::size_t out_size) {
+                          std::size_t out_size) override {
     static constexpr std::uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
     inflate_step step;
     if (!inflater_ready_) {
@@ -130,7 +125,7 @@ public:
   }
 
   // The memory zlib holds for this connection now.
-  std::size_t memory_bytes() const noexcept {
+  std::size_t memory_bytes() const noexcept override {
     std::size_t total = 0;
     if (deflater_ready_)
       total += (std::size_t{1} << (params_.local_window_bits + 2)) + (std::size_t{1} << (memory_level_ + 9));

@@ -22,6 +22,7 @@
 #define ASIOWS_CORE_PROTOCOL_HPP
 
 #include <asiows/core/close_code.hpp>
+#include <asiows/core/compression.hpp>
 #include <asiows/core/error.hpp>
 #include <asiows/core/frame.hpp>
 #include <asiows/core/mask.hpp>
@@ -34,6 +35,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <system_error>
 #include <vector>
@@ -139,6 +141,12 @@ public:
         reading_header_ = true;
         return finish_control_frame(position, size);
       }
+      if (receiving_compressed_) {
+        const event inflated = inflate_piece(data, size, position, available);
+        if (inflated.type != event_type::need_more) return inflated;
+        if (inflated.consumed == 0) return need_more(size);
+        continue; // a frame of the message ended with nothing to report yet
+      }
       std::uint8_t* piece = data + position;
       if (frame_.masked)
         mask_offset_ = static_cast<std::uint8_t>(apply_mask(piece, available, frame_.key, mask_offset_));
@@ -171,6 +179,24 @@ public:
   // True while a received message has started and not yet ended.
   bool receiving_message() const noexcept { return receiving_message_; }
 
+  // Turns on a negotiated per-message compression (permessage-deflate): RSV1
+  // marks compressed messages both ways (RFC 7692 6). Messages of at least
+  // `threshold` bytes are compressed by default (compress_mode::automatic).
+  // Compressed messages arrive inflated, in pieces of at most 16 KiB from a
+  // buffer of the protocol's, and the message size limit applies to the
+  // inflated size, checked as it grows (a decompression bomb stops at it).
+  void enable_compression(std::unique_ptr<message_compression> compression, std::size_t threshold) {
+    compression_ = std::move(compression);
+    compression_threshold_ = threshold;
+    inflated_.resize(inflate_chunk_size);
+  }
+
+  bool compression_enabled() const noexcept { return compression_ != nullptr; }
+  // What compression holds in memory now (0 without it).
+  std::size_t compression_memory() const noexcept {
+    return compression_ ? compression_->memory_bytes() + inflated_.capacity() : 0;
+  }
+
   // ---- replies owed to the peer -----------------------------------------------
 
   bool has_pending_control() const noexcept { return pong_pending_ || close_pending_; }
@@ -197,12 +223,25 @@ public:
   // ---- sending --------------------------------------------------------------
 
   // Appends `message` as one frame, or as several of options::auto_fragment_size.
+  // With compression negotiated, `mode` says whether to compress it.
   std::error_code serialize_message(message_kind kind, const void* data, std::size_t size,
-                                    std::vector<std::uint8_t>& out) {
+                                    std::vector<std::uint8_t>& out, compress_mode mode = compress_mode::automatic) {
     if (state_ != close_state::open) return error::closed;
     if (sending_message_) return error::message_in_progress;
-    const std::size_t fragment = auto_fragment_size_ == 0 ? size : auto_fragment_size_;
     auto bytes = static_cast<const std::uint8_t*>(data);
+    compress_next_ = compression_ && (mode == compress_mode::always ||
+                                      (mode == compress_mode::automatic && size >= compression_threshold_));
+    if (compress_next_) {
+      // RFC 7692 6: the whole message is compressed, then framed; RSV1 on its first frame.
+      compressed_.clear();
+      if (auto failure = compression_->compress(bytes, size, true, compressed_)) {
+        compress_next_ = false;
+        return failure;
+      }
+      bytes = compressed_.data();
+      size = compressed_.size();
+    }
+    const std::size_t fragment = auto_fragment_size_ == 0 ? size : auto_fragment_size_;
     std::size_t remaining = size;
     do {
       const std::size_t piece = std::min(fragment, remaining);
@@ -210,11 +249,13 @@ public:
       append_data_frame(kind, bytes, piece, remaining == 0, out);
       bytes += piece;
     } while (remaining > 0);
+    compress_next_ = false;
     return {};
   }
 
-  std::error_code serialize_message(message_kind kind, std::string_view message, std::vector<std::uint8_t>& out) {
-    return serialize_message(kind, message.data(), message.size(), out);
+  std::error_code serialize_message(message_kind kind, std::string_view message, std::vector<std::uint8_t>& out,
+                                    compress_mode mode = compress_mode::automatic) {
+    return serialize_message(kind, message.data(), message.size(), out, mode);
   }
 
   // Appends one frame of a message you fragment yourself: the first call
@@ -273,6 +314,52 @@ public:
   }
 
 private:
+  static constexpr std::size_t inflate_chunk_size = 16 * 1024;
+
+  // One step of a compressed message: unmask what arrived (once), inflate
+  // what fits in inflated_. Returns a message_data event when bytes came out
+  // or the message ended, a failure, or need_more with consumed = the input
+  // taken (0: wait for more input).
+  event inflate_piece(std::uint8_t* data, std::size_t size, std::size_t& position, std::size_t available) {
+    // Bytes left unconsumed by the last step were unmasked already; the caller passes them again.
+    if (frame_.masked && available > unmasked_ahead_)
+      mask_offset_ = static_cast<std::uint8_t>(apply_mask(data + position + unmasked_ahead_,
+                                                          available - unmasked_ahead_, frame_.key, mask_offset_));
+    unmasked_ahead_ = available;
+    const bool message_ends = frame_.fin && available == frame_remaining_;
+    if (available == 0 && !message_ends) return need_more(0);
+    const inflate_step step =
+        compression_->decompress(data + position, available, message_ends, inflated_.data(), inflated_.size());
+    if (step.failure) return fail(error::bad_compressed_data, size);
+    if (step.consumed == 0 && step.produced == 0 && !step.message_done) return fail(error::bad_compressed_data, size);
+    position += step.consumed;
+    frame_remaining_ -= step.consumed;
+    unmasked_ahead_ -= step.consumed;
+    inflated_size_ += step.produced;
+    if (inflated_size_ > max_message_size_) return fail(error::message_too_big, size); // RFC 7692 8.1 bombs
+    const bool text = receiving_kind_ == message_kind::text;
+    if (text && !utf8_.feed(inflated_.data(), step.produced)) return fail(error::invalid_utf8, size);
+    if (step.message_done) {
+      if (text && !utf8_.finish()) return fail(error::invalid_utf8, size);
+      receiving_message_ = false;
+      receiving_compressed_ = false;
+      reading_header_ = true;
+    } else if (frame_remaining_ == 0 && !frame_.fin) {
+      reading_header_ = true; // the message goes on in a continuation frame
+    }
+    if (step.produced > 0 || step.message_done) {
+      event piece;
+      piece.type = event_type::message_data;
+      piece.consumed = position;
+      piece.kind = receiving_kind_;
+      piece.message_complete = step.message_done;
+      piece.data = inflated_.data();
+      piece.size = step.produced;
+      return piece;
+    }
+    return need_more(step.consumed == 0 ? 0 : position);
+  }
+
   static event need_more(std::size_t consumed) noexcept {
     event result;
     result.consumed = consumed;
@@ -309,7 +396,10 @@ private:
   error begin_frame(const frame_header& header) noexcept {
     if (role_ == role::server && !header.masked) return error::unmasked_client_frame; // RFC 6455 5.1
     if (role_ == role::client && header.masked) return error::masked_server_frame;
-    if (header.rsv1 || header.rsv2 || header.rsv3) return error::reserved_bits_set; // RFC 6455 5.2
+    if (header.rsv2 || header.rsv3) return error::reserved_bits_set; // RFC 6455 5.2
+    // RSV1 marks a compressed message: only with compression, only on a message's first frame (RFC 7692 6).
+    if (header.rsv1 && (!compression_ || is_control(header.op) || header.op == opcode::continuation))
+      return error::reserved_bits_set;
     if (!is_control(header.op)) {
       if (header.op == opcode::continuation) {
         if (!receiving_message_) return error::unexpected_continuation; // RFC 6455 5.4
@@ -317,7 +407,10 @@ private:
         if (receiving_message_) return error::expected_continuation;
         receiving_message_ = true;
         receiving_kind_ = static_cast<message_kind>(header.op);
+        receiving_compressed_ = header.rsv1;
         message_size_ = 0;
+        inflated_size_ = 0;
+        unmasked_ahead_ = 0;
         utf8_.reset();
       }
       if (header.payload_length > max_frame_size_) return error::frame_too_big;
@@ -389,6 +482,7 @@ private:
     header.op = op;
     header.payload_length = payload_size;
     header.masked = role_ == role::client; // RFC 6455 5.3: clients mask every frame
+    header.rsv1 = compress_next_ && op != opcode::continuation && !is_control(op); // RFC 7692 6
     if (header.masked) detail::random_bytes(header.key.data(), header.key.size());
     frame_prefix prefix;
     prefix.size = serialize_frame_header(header, prefix.bytes.data());
@@ -450,6 +544,15 @@ private:
   std::uint64_t frame_remaining_ = 0;
   std::size_t message_size_ = 0;  // bytes of the current message announced so far
   utf8_validator utf8_;
+  // Compression (permessage-deflate), when negotiated.
+  std::unique_ptr<message_compression> compression_;
+  std::vector<std::uint8_t> inflated_;   // a compressed message's output, a piece at a time
+  std::vector<std::uint8_t> compressed_; // an outgoing message, compressed
+  std::size_t compression_threshold_ = 0;
+  std::size_t inflated_size_ = 0;  // bytes of the current message inflated so far
+  std::size_t unmasked_ahead_ = 0; // input bytes unmasked but not yet consumed
+  bool receiving_compressed_ = false;
+  bool compress_next_ = false;     // the message being framed is compressed
   std::array<std::uint8_t, max_frame_header_size> header_buffer_{};
   std::array<std::uint8_t, max_control_payload> control_payload_{};
   std::array<std::uint8_t, max_control_payload> pong_payload_{};
