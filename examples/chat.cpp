@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   asio::io_context io;
   asiows::server_options options;
   options.connection.max_message_size = 4096; // chat lines, not files
+  options.connection.enable_deflate = true;   // browsers offer permessage-deflate
   asiows::server server(io, options);
 
   server.on_http = [](const asiows::http_request& request) {

@@ -5,7 +5,9 @@
 // strand per connection so any number of threads can run the io_context,
 // and wss with a certificate.
 //
-// Run:  ./build/gcc/examples/echo_server --port 9001 [--threads 2] [--tls cert.pem key.pem]
+// Accepts permessage-deflate (compression) unless --no-deflate is given.
+//
+// Run:  ./build/gcc/examples/echo_server --port 9001 [--threads 2] [--tls cert.pem key.pem] [--no-deflate]
 // Try:  python3 -m websockets ws://127.0.0.1:9001/
 #include <asiows/asiows.hpp>
 #include <asiows/ssl.hpp>
@@ -25,8 +27,9 @@ using tcp = asio::ip::tcp;
 template <class Socket>
 class echo_connection : public std::enable_shared_from_this<echo_connection<Socket>> {
 public:
-  explicit echo_connection(Socket socket) : ws_(std::move(socket)) {
+  echo_connection(Socket socket, bool deflate) : ws_(std::move(socket)) {
     asiows::options opts;
+    opts.enable_deflate = deflate;
     opts.max_message_size = 64 * 1024 * 1024; // large-message benchmarks and conformance cases
     opts.max_frame_size = opts.max_message_size;
     ws_.set_options(opts);
@@ -66,18 +69,18 @@ private:
 };
 
 // Accepts TCP connections for ever, each on a strand of its own.
-void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls) {
-  acceptor.async_accept(asio::make_strand(acceptor.get_executor()), [&acceptor, tls](std::error_code ec,
-                                                                                     tcp::socket socket) {
+void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, bool deflate) {
+  acceptor.async_accept(asio::make_strand(acceptor.get_executor()), [&acceptor, tls, deflate](std::error_code ec,
+                                                                                              tcp::socket socket) {
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
       if (tls)
         std::make_shared<echo_connection<asio::ssl::stream<tcp::socket>>>(
-            asio::ssl::stream<tcp::socket>(std::move(socket), *tls))->start();
+            asio::ssl::stream<tcp::socket>(std::move(socket), *tls), deflate)->start();
       else
-        std::make_shared<echo_connection<tcp::socket>>(std::move(socket))->start();
+        std::make_shared<echo_connection<tcp::socket>>(std::move(socket), deflate)->start();
     }
-    accept_loop(acceptor, tls);
+    accept_loop(acceptor, tls, deflate);
   });
 }
 
@@ -85,14 +88,16 @@ int main(int argc, char** argv) {
   std::string address = "127.0.0.1", cert, key;
   unsigned short port = 9001;
   int threads = 1;
+  bool deflate = true;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--port" && i + 1 < argc) port = static_cast<unsigned short>(std::stoi(argv[++i]));
     else if (arg == "--address" && i + 1 < argc) address = argv[++i];
     else if (arg == "--threads" && i + 1 < argc) threads = std::max(1, std::stoi(argv[++i]));
     else if (arg == "--tls" && i + 2 < argc) cert = argv[++i], key = argv[++i];
+    else if (arg == "--no-deflate") deflate = false;
     else {
-      std::fprintf(stderr, "usage: %s [--port N] [--address A] [--threads N] [--tls cert.pem key.pem]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--port N] [--address A] [--threads N] [--tls cert.pem key.pem] [--no-deflate]\n", argv[0]);
       return 2;
     }
   }
@@ -101,7 +106,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<asio::ssl::context> tls;
   if (!cert.empty()) tls = std::make_unique<asio::ssl::context>(asiows::ssl::make_server_context(cert, key));
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address(address), port));
-  accept_loop(acceptor, tls.get());
+  accept_loop(acceptor, tls.get(), deflate);
   std::printf("echo_server listening on %s://%s:%u/ with %d thread(s)\n", tls ? "wss" : "ws", address.c_str(),
               acceptor.local_endpoint().port(), threads);
   std::fflush(stdout);

@@ -82,6 +82,8 @@ public:
   bool is_open() const noexcept {
     return impl_->engine && !impl_->transport_closed && impl_->engine->state() == close_state::open;
   }
+  // Whether permessage-deflate was agreed in the handshake.
+  bool compression_enabled() const noexcept { return impl_->engine && impl_->engine->compression_enabled(); }
   // The subprotocol agreed in the handshake, or empty.
   std::string_view subprotocol() const noexcept { return impl_->subprotocol; }
   // Whether the last message read was text (else binary).

@@ -39,6 +39,13 @@ async function main() {
       await page.waitForFunction(() => document.getElementById('status').textContent === 'connected');
     }
     check('both tabs connected', true);
+    // Chromium offers permessage-deflate; the chat server accepts it.
+    const extensions = await alice.evaluate(() => new Promise((resolve) => {
+      const probe = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/chat');
+      probe.onopen = () => { resolve(probe.extensions); probe.close(); };
+      probe.onerror = () => resolve('error');
+    }));
+    check('permessage-deflate negotiated with the browser', extensions.startsWith('permessage-deflate'));
     const say = async (page, text) => {
       await page.fill('#text', text);
       await page.press('#text', 'Enter');

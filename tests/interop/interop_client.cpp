@@ -29,9 +29,10 @@ struct client {
   asio::io_context& io;
   asiows::stream<tcp::socket> ws{io};
 
-  bool connect(const asiows::url& where, const asiows::options& opts = {}) {
+  bool connect(const asiows::url& where, asiows::options opts = {}) {
     tcp::resolver resolver(io);
     asio::connect(ws.next_layer(), resolver.resolve(where.host, where.port));
+    opts.enable_deflate = true; // offered: servers that accept it (Python's) exercise compression
     ws.set_options(opts);
     return !test::run(io, [&](auto done) { ws.async_handshake(where.host_header(), where.target, done); }).error;
   }
@@ -59,6 +60,7 @@ int main(int argc, char** argv) {
   try {
     client c{io};
     check("handshake", c.connect(*where));
+    std::printf("     (permessage-deflate %s)\n", c.ws.compression_enabled() ? "in use" : "declined by the server");
     const std::vector<std::pair<asiows::message_kind, std::string>> messages = {
         {asiows::message_kind::text, "hello from asiows"},
         {asiows::message_kind::text, ""},

@@ -27,6 +27,7 @@ function runClient(url) {
   const timer = setTimeout(() => { console.log('FAIL timed out'); process.exit(1); }, 20000);
 
   ws.on('open', async () => {
+    console.log('     (extensions in use: ' + (ws.extensions || 'none') + ')');
     const cases = [['text', 'hello from node', false], ['empty text', '', false],
                    ['binary', Buffer.from([...Array(1024).keys()].map((i) => i % 256)), true],
                    ['1 MiB binary', Buffer.alloc(1 << 20, 7), true], ['utf-8 text', 'κόσμε 😀', false]];
@@ -55,7 +56,9 @@ function runClient(url) {
 }
 
 function runServer() {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024 }, () => {
+  // perMessageDeflate is off by default in ws servers: turn it on so compression is exercised.
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024,
+                                      perMessageDeflate: true }, () => {
     console.log(server.address().port);
   });
   server.on('connection', (ws) => {

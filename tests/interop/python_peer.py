@@ -21,7 +21,9 @@ async def run_client(url):
         if not condition:
             failures.append(name)
 
-    async with websockets.connect(url, max_size=None) as ws:
+    async with websockets.connect(url, max_size=None) as ws:  # offers permessage-deflate by default
+        extensions = ws.response_headers.get("Sec-WebSocket-Extensions", "none")
+        print("     (extensions in use: " + extensions + ")", flush=True)
         for name, message in [("text", "hello from python"), ("empty text", ""),
                               ("binary", bytes(range(256)) * 4), ("1 MiB text", "x" * (1 << 20)),
                               ("utf-8 text", "κόσμε \U0001F600")]:

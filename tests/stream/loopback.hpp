@@ -88,14 +88,14 @@ public:
   asiows::event next_event(std::string& payload) {
     payload.clear();
     for (;;) {
-      while (!pending_.empty()) {
+      // Until need_more, even with nothing buffered: a compressed message may owe more output.
+      for (;;) {
         const asiows::event ev = engine_.receive(pending_.data(), pending_.size());
         current_.assign(ev.data, ev.data + ev.size);
         pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(ev.consumed));
-        if (ev.type != asiows::event_type::need_more) {
-          payload.assign(current_.begin(), current_.end());
-          return ev;
-        }
+        if (ev.type == asiows::event_type::need_more) break;
+        payload.assign(current_.begin(), current_.end());
+        return ev;
       }
       std::uint8_t chunk[65536];
       std::error_code ec;

@@ -1,10 +1,14 @@
 #include <asiows/stream.hpp>
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+#include <asiows/core/deflate_codec.hpp>
+#endif
 
 #include "await.hpp"
 #include "catch.hpp"
 #include "echo_session.hpp"
 #include "loopback.hpp"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <thread>
@@ -74,6 +78,23 @@ struct raw_fixture {
   std::unique_ptr<raw_peer> peer;
   std::thread server;
 };
+
+// One masked frame as a client sends it; `first` holds FIN, RSV and the opcode.
+std::vector<std::uint8_t> raw_frame_for_test(std::uint8_t first, const std::string& payload) {
+  std::vector<std::uint8_t> out{first};
+  const std::uint8_t key[4] = {1, 2, 3, 4};
+  if (payload.size() < 126) {
+    out.push_back(static_cast<std::uint8_t>(0x80 | payload.size()));
+  } else {
+    out.push_back(0x80 | 126);
+    out.push_back(static_cast<std::uint8_t>(payload.size() >> 8));
+    out.push_back(static_cast<std::uint8_t>(payload.size()));
+  }
+  out.insert(out.end(), key, key + 4);
+  for (std::size_t i = 0; i < payload.size(); ++i)
+    out.push_back(static_cast<std::uint8_t>(static_cast<std::uint8_t>(payload[i]) ^ key[i % 4]));
+  return out;
+}
 
 std::string pattern(std::size_t size) {
   std::string data(size, '\0');
@@ -399,3 +420,70 @@ TEST_CASE("stream: after the peer's Close, writes fail and put nothing on the wi
   CHECK(rest.size() == 8);
   CHECK(static_cast<unsigned char>(rest[0]) == 0x88);
 }
+
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+TEST_CASE("stream: permessage-deflate negotiated and used both ways") {
+  const bool client_wants = GENERATE(true, false);
+  asiows::options server_options;
+  server_options.enable_deflate = true;
+  asiows::options client_options;
+  client_options.enable_deflate = client_wants;
+  client_options.deflate.client_no_context_takeover = true;
+  echo_fixture f(server_options, client_options);
+  f.handshake();
+  CHECK(f.client->compression_enabled() == client_wants);
+  CHECK(f.session->ws.compression_enabled() == client_wants);
+  std::string json;
+  while (json.size() < 300'000) json += R"({"symbol":"ASW","price":101.5,"qty":7},)";
+  for (const std::string& message : {std::string("tiny"), std::string(), json}) {
+    CHECK(f.echo(message_kind::text, message) == message);
+  }
+  // Several at once through the batch path, and a message in several buffers.
+  const std::string a = "first " + json.substr(0, 1000), b = "second";
+  asiows::outgoing_message batch[] = {{message_kind::text, asio::buffer(a)}, {message_kind::binary, asio::buffer(b)}};
+  REQUIRE_FALSE(run(f.io, [&](auto done) { f.client->async_write_batch(batch, 2, done); }).error);
+  for (const std::string& expected : {a, b}) {
+    std::string reply;
+    REQUIRE_FALSE(run(f.io, [&](auto done) { f.client->async_read(asio::dynamic_buffer(reply), done); }).error);
+    CHECK(reply == expected);
+  }
+  const std::array<asio::const_buffer, 2> parts{asio::buffer(json.data(), 1000), asio::buffer(json.data() + 1000, 500)};
+  REQUIRE_FALSE(run(f.io, [&](auto done) { f.client->async_write(message_kind::text, parts, done); }).error);
+  std::string joined;
+  REQUIRE_FALSE(run(f.io, [&](auto done) { f.client->async_read(asio::dynamic_buffer(joined), done); }).error);
+  CHECK(joined == json.substr(0, 1500));
+}
+#endif
+
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+TEST_CASE("stream: a compressed message whose output ends exactly with its input is delivered") {
+  // Node's zlib compresses 16384 bytes of 0x07 so that the last input byte fills
+  // the 16 KiB inflate chunk exactly: the end of the message comes one call later.
+  const std::string node_payload_hex = "ecc12101000000c320b9fe8d1fe30628000000000000000000000000000000e06d00";
+  std::string payload;
+  for (std::size_t i = 0; i < node_payload_hex.size(); i += 2)
+    payload += static_cast<char>(std::stoi(node_payload_hex.substr(i, 2), nullptr, 16));
+  asiows::options opts;
+  opts.enable_deflate = true;
+  raw_fixture f(opts);
+  f.start();
+  asiows::client_handshake request;
+  asiows::client_handshake_options offer;
+  offer.extensions = "permessage-deflate";
+  request.start("127.0.0.1", "/", offer);
+  const std::string response = f.peer->handshake(request.request());
+  REQUIRE(response.find("Sec-WebSocket-Extensions: permessage-deflate") != std::string::npos);
+  f.peer->engine().enable_compression(
+      std::make_unique<asiows::deflate_codec>(asiows::deflate_params{}, asiows::deflate_options{}), 0);
+  f.peer->send_raw(raw_frame_for_test(0xc2, payload));
+  // The echo comes back (compressed by the server, inflated by the peer's protocol).
+  std::string echoed, piece;
+  asiows::event ev;
+  do {
+    ev = f.peer->next_event(piece);
+    echoed += piece;
+  } while (ev.type == asiows::event_type::message_data && !ev.message_complete);
+  CHECK(ev.type == asiows::event_type::message_data);
+  CHECK(echoed == std::string(16384, '\x07'));
+}
+#endif

@@ -3,6 +3,8 @@
 #ifndef ASIOWS_CORE_OPTIONS_HPP
 #define ASIOWS_CORE_OPTIONS_HPP
 
+#include <asiows/core/deflate_negotiation.hpp>
+
 #include <chrono>
 #include <cstddef>
 
@@ -34,6 +36,13 @@ struct options {
   // How long to wait for the peer's Close, and then for the TCP close, once
   // the close handshake has started.
   std::chrono::milliseconds close_timeout{5'000};
+
+  // permessage-deflate (RFC 7692): offered by a client, accepted by a server,
+  // when on and asiows was built with zlib (ASIOWS_ENABLE_DEFLATE). Off by
+  // default: compression costs CPU and about 175 KiB per connection at the
+  // default settings (deflate_options::memory_level says more).
+  bool enable_deflate = false;
+  deflate_options deflate;
 };
 
 } // namespace asiows

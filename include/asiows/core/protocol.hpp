@@ -113,7 +113,9 @@ public:
   // ---- receiving ------------------------------------------------------------
 
   // Parses from `data` (unmasking payloads in place) up to the next event.
-  // Call it again with the bytes after `consumed` until it returns need_more.
+  // Call it again with the bytes after `consumed` until it returns need_more,
+  // also when no bytes are left: a compressed message can have inflated
+  // output to give after its last input byte.
   // After the peer's Close or a failure, further input is consumed and ignored.
   event receive(std::uint8_t* data, std::size_t size) {
     std::size_t position = 0;

@@ -7,6 +7,10 @@
 
 #include <asiows/detail/stream_read_op.hpp>
 
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+#include <asiows/core/deflate_codec.hpp>
+#endif
+
 #include <asio/coroutine.hpp>
 #include <asio/error.hpp>
 #include <asio/post.hpp>
@@ -16,6 +20,27 @@
 #include <string>
 
 namespace asiows::detail {
+
+// Turns on the compression a handshake agreed to (when built with zlib).
+template <class NextLayer>
+void enable_agreed_compression(stream_impl<NextLayer>& s, const std::optional<deflate_params>& agreed) {
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+  if (agreed && s.engine)
+    s.engine->enable_compression(std::make_unique<deflate_codec>(*agreed, s.settings.deflate),
+                                 s.settings.deflate.threshold);
+#else
+  (void)s;
+  (void)agreed;
+#endif
+}
+
+// Whether this build can compress (permessage-deflate needs zlib).
+inline constexpr bool deflate_available =
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+    true;
+#else
+    false;
+#endif
 
 // Feeds the buffered bytes to a handshake reader; true once it has finished.
 template <class NextLayer, class Reader>
@@ -74,7 +99,10 @@ public:
           if (ec && !result_) result_ = s.translate(ec);
         }
       }
-      if (!read_only_into_) s.finish_opening(role::server, result_);
+      if (!read_only_into_) {
+        s.finish_opening(role::server, result_);
+        if (!result_) enable_agreed_compression(s, deflate_agreed_);
+      }
       else if (result_ && result_ != error::header_block_too_large && result_ != error::malformed_http)
         s.close_transport(); // an I/O error; a bad request is left open for the caller's answer
       if (!did_io_) {
@@ -94,7 +122,13 @@ private:
       return;
     }
     handshake_answer answer;
+    // permessage-deflate first, so the application's decider sees (and may drop) the answer.
+    if (deflate_available && impl_->settings.enable_deflate) {
+      if (const auto offers = parse_extensions(request.fields))
+        deflate_agreed_ = negotiate_deflate(*offers, impl_->settings.deflate, answer.accept.extensions);
+    }
     decider_(request, answer);
+    if (answer.accept.extensions.empty()) deflate_agreed_.reset();
     if (answer.reject_status != 0) {
       result_ = error::handshake_refused;
       response_ = build_error_response(answer.reject_status, answer.reject_body, answer.accept.fields);
@@ -113,6 +147,7 @@ private:
   std::optional<http_request> given_request_;
   server_handshake reader_;
   http_request* read_only_into_;
+  std::optional<deflate_params> deflate_agreed_;
   std::string response_;
   bool did_io_ = false;
   std::error_code result_;
@@ -172,7 +207,7 @@ public:
     ASIO_CORO_REENTER(*this) {
       if (s.engine || s.transport_closed) {
         result_ = asio::error::already_connected;
-      } else if (!(result_ = handshake_.start(host_, target_, std::move(offer_)))) {
+      } else if (!(result_ = handshake_.start(host_, target_, with_deflate_offer(std::move(offer_))))) {
         s.start_handshake_timer();
         ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(handshake_.request()), std::move(self));
         did_io_ = true;
@@ -187,8 +222,13 @@ public:
         if (!result_) result_ = handshake_.failure();
         s.handshake_response = std::make_unique<http_response>(handshake_.response());
       }
-      if (!result_) s.subprotocol = std::string(handshake_.subprotocol());
+      if (!result_) {
+        s.subprotocol = std::string(handshake_.subprotocol());
+        if (deflate_available && s.settings.enable_deflate)
+          result_ = check_deflate_answer(handshake_.extensions(), s.settings.deflate, deflate_agreed_);
+      }
       s.finish_opening(role::client, result_);
+      if (!result_) enable_agreed_compression(s, deflate_agreed_);
       if (!did_io_) {
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
@@ -197,7 +237,17 @@ public:
   }
 
 private:
+  // Adds our permessage-deflate offer to the application's extensions.
+  client_handshake_options with_deflate_offer(client_handshake_options offer) const {
+    if (deflate_available && impl_->settings.enable_deflate) {
+      const std::string ours = deflate_offer(impl_->settings.deflate);
+      offer.extensions = offer.extensions.empty() ? ours : offer.extensions + ", " + ours;
+    }
+    return offer;
+  }
+
   std::shared_ptr<stream_impl<NextLayer>> impl_;
+  std::optional<deflate_params> deflate_agreed_;
   std::string host_;
   std::string target_;
   client_handshake_options offer_;

@@ -82,6 +82,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   std::vector<std::uint8_t> scratch;         // a client's masked payload bytes
   std::vector<asio::const_buffer> gather;    // the buffers of the current write
   std::vector<frame_prefix> prefixes;        // frame headers of a batch write
+  std::vector<std::uint8_t> flat;            // a message's buffers made contiguous, to compress it
 
   // The one deadline: handshake, then idle/keepalive, then close.
   enum class deadline { none, handshake, idle, closing };

@@ -111,12 +111,15 @@ private:
   }
 
   outcome parse_buffered(stream_impl<NextLayer>& s) {
-    while (s.read_begin < s.read_end) {
+    // Until need_more, even with no bytes left: a compressed message may
+    // still have inflated output to give after its last input byte.
+    for (;;) {
       const event ev = s.engine->receive(s.read_buffer.data() + s.read_begin, s.read_end - s.read_begin);
       s.read_begin += ev.consumed;
       switch (ev.type) {
       case event_type::need_more:
-        break;
+        s.read_begin = s.read_end = 0;
+        return outcome::need_read;
       case event_type::message_data:
         if (!store(ev.data, ev.size)) {
           result_ = asio::error::no_buffer_space;
@@ -146,8 +149,6 @@ private:
         return outcome::closing;
       }
     }
-    s.read_begin = s.read_end = 0;
-    return outcome::need_read;
   }
 
   std::shared_ptr<stream_impl<NextLayer>> impl_;

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 namespace asiows {
@@ -88,6 +89,8 @@ private:
   // only), a frame header when a frame starts, and payload bytes.
   bool next_batch(stream_impl<NextLayer>& s) {
     s.gather.clear();
+    if (sent_ == 0 && fin_ && s.engine->compression_enabled() && !s.engine->sending_message())
+      return compressed_batch(s);
     if (frame_left_ == 0) {
       s.control_out.clear();
       s.append_pending_control(s.control_out);
@@ -121,6 +124,32 @@ private:
     if (chunk > 0) s.gather.push_back(asio::buffer(s.scratch.data(), chunk));
     sent_ += chunk;
     frame_left_ -= chunk;
+    return true;
+  }
+
+  // A whole message with compression negotiated: framed (and compressed when
+  // the protocol's threshold says so) by the protocol into scratch, one write.
+  bool compressed_batch(stream_impl<NextLayer>& s) {
+    s.control_out.clear();
+    s.append_pending_control(s.control_out);
+    if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+    const std::uint8_t* data = nullptr;
+    if (asio::buffer_sequence_begin(buffers_) != asio::buffer_sequence_end(buffers_) &&
+        std::next(asio::buffer_sequence_begin(buffers_)) == asio::buffer_sequence_end(buffers_)) {
+      data = static_cast<const std::uint8_t*>(asio::const_buffer(*asio::buffer_sequence_begin(buffers_)).data());
+    } else {
+      s.flat.resize(total_);
+      asio::buffer_copy(asio::buffer(s.flat), buffers_);
+      data = s.flat.data();
+    }
+    s.scratch.clear();
+    if (auto failure = s.engine->serialize_message(kind_, data, total_, s.scratch)) {
+      result_ = failure;
+      return false;
+    }
+    s.gather.push_back(asio::buffer(s.scratch));
+    sent_ = total_;
+    frame_left_ = 0;
     return true;
   }
 
@@ -177,6 +206,20 @@ private:
     s.append_pending_control(s.control_out);
     s.prefixes.clear();
     s.scratch.clear();
+    if (s.engine->compression_enabled()) {
+      // The protocol frames (and compresses, past its threshold) each message into scratch.
+      for (std::size_t m = 0; m < count_; ++m) {
+        const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data());
+        if (auto failure = s.engine->serialize_message(messages_[m].kind, payload, messages_[m].payload.size(),
+                                                       s.scratch))
+          return failure;
+        payload_bytes_ += messages_[m].payload.size();
+      }
+      s.gather.clear();
+      if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+      s.gather.push_back(asio::buffer(s.scratch));
+      return {};
+    }
     const std::size_t fragment_limit = s.settings.auto_fragment_size;
     // Headers first (the prefixes vector must not move once buffers point into it).
     for (std::size_t m = 0; m < count_; ++m) {
