@@ -4,7 +4,8 @@
 // The server must send "fragments-please" back in three frames and answer
 // "close-please" with a Close of code 4001.
 //
-// Usage: interop_client ws://127.0.0.1:PORT/    (exit 0 when every check passes)
+// Usage: interop_client ws://127.0.0.1:PORT/ [--deflate default|takeover|window|all]
+//        (exit 0 when every check passes)
 #include <asiows/asiows.hpp>
 
 #include "await.hpp"
@@ -19,6 +20,20 @@ using namespace std::chrono_literals;
 namespace {
 
 int passed = 0, failed = 0;
+asiows::deflate_options deflate_choice; // from --deflate
+std::vector<std::string> deflate_expected; // what the server's answer must then say
+
+void choose_deflate(const std::string& combo) {
+  if (combo == "takeover" || combo == "all") {
+    deflate_choice.server_no_context_takeover = deflate_choice.client_no_context_takeover = true;
+    deflate_expected.insert(deflate_expected.end(), {"server_no_context_takeover", "client_no_context_takeover"});
+  }
+  if (combo == "window" || combo == "all") {
+    deflate_choice.server_max_window_bits = 10;
+    deflate_choice.client_max_window_bits = 11;
+    deflate_expected.insert(deflate_expected.end(), {"server_max_window_bits=10", "client_max_window_bits=11"});
+  }
+}
 
 void check(const char* name, bool ok) {
   std::printf("%s %s\n", ok ? "ok  " : "FAIL", name);
@@ -32,7 +47,8 @@ struct client {
   bool connect(const asiows::url& where, asiows::options opts = {}) {
     tcp::resolver resolver(io);
     asio::connect(ws.next_layer(), resolver.resolve(where.host, where.port));
-    opts.enable_deflate = true; // offered: servers that accept it (Python's) exercise compression
+    opts.enable_deflate = true; // offered: servers that accept it exercise compression
+    opts.deflate = deflate_choice;
     ws.set_options(opts);
     return !test::run(io, [&](auto done) { ws.async_handshake(where.host_header(), where.target, done); }).error;
   }
@@ -52,6 +68,7 @@ struct client {
 
 int main(int argc, char** argv) {
   const auto where = argc > 1 ? asiows::parse_url(argv[1]) : std::nullopt;
+  if (argc > 3 && std::string(argv[2]) == "--deflate") choose_deflate(argv[3]);
   if (!where) {
     std::fprintf(stderr, "usage: %s ws://host:port/\n", argv[0]);
     return 2;
@@ -60,7 +77,11 @@ int main(int argc, char** argv) {
   try {
     client c{io};
     check("handshake", c.connect(*where));
-    std::printf("     (permessage-deflate %s)\n", c.ws.compression_enabled() ? "in use" : "declined by the server");
+    const std::string answer(c.ws.handshake_response()->fields.find("Sec-WebSocket-Extensions").value_or("none"));
+    std::printf("     (extensions in use: %s)\n", answer.c_str());
+    bool as_chosen = c.ws.compression_enabled();
+    for (const auto& parameter : deflate_expected) as_chosen = as_chosen && answer.find(parameter) != std::string::npos;
+    if (!deflate_expected.empty()) check("permessage-deflate negotiated with the chosen parameters", as_chosen);
     const std::vector<std::pair<asiows::message_kind, std::string>> messages = {
         {asiows::message_kind::text, "hello from asiows"},
         {asiows::message_kind::text, ""},

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs one interoperability pairing, bounded in time:
-#   run_interop.sh python|node their-client ECHO_SERVER      their client against our echo_server
-#   run_interop.sh python|node their-server INTEROP_CLIENT   our client against their echo server
+#   run_interop.sh python|node their-client ECHO_SERVER [COMBO]     their client against our echo_server
+#   run_interop.sh python|node their-server INTEROP_CLIENT [COMBO]  our client against their echo server
+# COMBO (python): the permessage-deflate parameters both sides use (default, takeover, window, all).
 # A peer that is not installed fails the test (it does not skip).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-peer_name=$1 direction=$2 ours=$3
+peer_name=$1 direction=$2 ours=$3 combo=${4:-default}
 
 case $peer_name in
   python) peer=(/usr/bin/python3 "$here/python_peer.py") ;;
@@ -32,10 +33,12 @@ start_server() {
   echo "server did not start:"; cat "$log"; exit 1
 }
 
+combo_args=()
+[ "$combo" != default ] && combo_args=("$combo")
 if [ "$direction" = their-client ]; then
   start_server "$ours" --port 0
-  timeout 60 "${peer[@]}" client "ws://127.0.0.1:$port/"
+  timeout 60 "${peer[@]}" client "ws://127.0.0.1:$port/" "${combo_args[@]}"
 else
-  start_server "${peer[@]}" server
-  timeout 60 "$ours" "ws://127.0.0.1:$port/"
+  start_server "${peer[@]}" server "${combo_args[@]}"
+  timeout 60 "$ours" "ws://127.0.0.1:$port/" --deflate "$combo"
 fi
