@@ -487,3 +487,19 @@ TEST_CASE("stream: a compressed message whose output ends exactly with its input
   CHECK(echoed == std::string(16384, '\x07'));
 }
 #endif
+
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+TEST_CASE("stream: a decider that drops the permessage-deflate answer turns compression off") {
+  asiows::options both;
+  both.enable_deflate = true;
+  echo_fixture f(both, both);
+  f.session->decide = [](const asiows::http_request&, asiows::handshake_answer& answer) {
+    answer.accept.extensions.clear(); // e.g. an application that does not want compression on this path
+  };
+  f.handshake();
+  CHECK_FALSE(f.client->compression_enabled());
+  CHECK_FALSE(f.session->ws.compression_enabled());
+  const std::string json(5000, 'j');
+  CHECK(f.echo(message_kind::text, json) == json);
+}
+#endif

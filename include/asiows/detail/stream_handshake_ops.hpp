@@ -128,7 +128,8 @@ private:
         deflate_agreed_ = negotiate_deflate(*offers, impl_->settings.deflate, answer.accept.extensions);
     }
     decider_(request, answer);
-    if (answer.accept.extensions.empty()) deflate_agreed_.reset();
+    // Compression follows what is answered: the decider may have removed or replaced it.
+    if (answer.accept.extensions.find(permessage_deflate_name) == std::string::npos) deflate_agreed_.reset();
     if (answer.reject_status != 0) {
       result_ = error::handshake_refused;
       response_ = build_error_response(answer.reject_status, answer.reject_body, answer.accept.fields);
