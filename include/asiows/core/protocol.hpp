@@ -209,14 +209,14 @@ public:
   std::size_t take_pending_control(std::uint8_t* out) {
     std::size_t written = 0;
     if (pong_pending_) {
-      written += write_control_frame(opcode::pong, pong_payload_.data(), pong_size_, out);
+      written += write_frame(opcode::pong, true, pong_payload_.data(), pong_size_, out);
       pong_pending_ = false;
     }
     if (close_pending_) {
       std::uint8_t payload[2] = {static_cast<std::uint8_t>(pending_close_code_ >> 8),
                                  static_cast<std::uint8_t>(pending_close_code_)};
       const std::size_t payload_size = pending_close_code_ == close_code::no_status ? 0 : 2;
-      written += write_control_frame(opcode::close, payload, payload_size, out + written);
+      written += write_frame(opcode::close, true, payload, payload_size, out + written);
       close_pending_ = false;
     }
     return written;
@@ -493,17 +493,11 @@ private:
     return prefix;
   }
 
+  // Appends one frame to `out` (header, then the payload, masked for a client).
   void append_frame(opcode op, bool fin, const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
-    const frame_prefix prefix = make_prefix(op, fin, size);
     const std::size_t start = out.size();
-    out.resize(start + prefix.size + size);
-    std::memcpy(out.data() + start, prefix.bytes.data(), prefix.size);
-    std::uint8_t* payload = out.data() + start + prefix.size;
-    if (size == 0) return;
-    if (prefix.masked)
-      copy_masked(payload, static_cast<const std::uint8_t*>(data), size, prefix.key);
-    else
-      std::memcpy(payload, data, size);
+    out.resize(start + max_frame_header_size + size);
+    out.resize(start + write_frame(op, fin, static_cast<const std::uint8_t*>(data), size, out.data() + start));
   }
 
   // The opcode of the next outgoing data frame; records whether its message goes on.
@@ -526,8 +520,9 @@ private:
     return {};
   }
 
-  std::size_t write_control_frame(opcode op, const std::uint8_t* payload, std::size_t size, std::uint8_t* out) {
-    const frame_prefix prefix = make_prefix(op, true, size);
+  // Writes one frame at `out` (room for max_frame_header_size + size bytes); returns its size.
+  std::size_t write_frame(opcode op, bool fin, const std::uint8_t* payload, std::size_t size, std::uint8_t* out) {
+    const frame_prefix prefix = make_prefix(op, fin, size);
     std::memcpy(out, prefix.bytes.data(), prefix.size);
     if (prefix.masked)
       copy_masked(out + prefix.size, payload, size, prefix.key);
