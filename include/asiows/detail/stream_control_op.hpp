@@ -28,8 +28,7 @@ public:
     ASIO_CORO_REENTER(*this) {
       ASIOWS_ACQUIRE_WRITER(s, self);
       if (!(result_ = s.begin_write())) {
-        s.control_out.clear();
-        s.append_pending_control(s.control_out);
+        s.refill_control_out();
         result_ = serialize(s);
         if (!result_ || !s.control_out.empty()) {
           ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));

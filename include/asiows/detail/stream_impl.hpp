@@ -169,8 +169,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   void flush_control_in_background() {
     if (writing || transport_closed || !engine || !engine->has_pending_control()) return;
     writing = true;
-    control_out.clear();
-    append_pending_control(control_out);
+    refill_control_out();
     asio::async_write(next_layer, asio::buffer(control_out),
                       [self = this->shared_from_this()](std::error_code ec, std::size_t) {
                         self->release_writer();
@@ -180,11 +179,16 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
                       });
   }
 
-  void append_pending_control(std::vector<std::uint8_t>& out) {
-    if (!engine || !engine->has_pending_control()) return;
-    const std::size_t start = out.size();
-    out.resize(start + max_pending_control_size);
-    out.resize(start + engine->take_pending_control(out.data() + start));
+  // Fills control_out with the replies the protocol owes (pong, Close), if any.
+  void refill_control_out() {
+    control_out.resize(max_pending_control_size);
+    control_out.resize(engine ? engine->take_pending_control(control_out.data()) : 0);
+  }
+
+  // Starts the gather list of a write with control_out, so owed replies go first.
+  void gather_control_first() {
+    gather.clear();
+    if (!control_out.empty()) gather.push_back(asio::buffer(control_out));
   }
 
   // ---- the deadline ----
@@ -236,8 +240,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
           !keepalive_ping_outstanding && !writing && engine && engine->state() == close_state::open) {
         keepalive_ping_outstanding = true;
         writing = true;
-        control_out.clear();
-        append_pending_control(control_out);
+        refill_control_out();
         engine->serialize_ping(nullptr, 0, control_out);
         asio::async_write(next_layer, asio::buffer(control_out),
                           [self = this->shared_from_this()](std::error_code ec, std::size_t) {

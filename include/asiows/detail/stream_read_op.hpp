@@ -63,8 +63,7 @@ public:
           }
           if (!s.transport_closed && s.engine->has_pending_control()) {
             s.writing = true;
-            s.control_out.clear();
-            s.append_pending_control(s.control_out);
+            s.refill_control_out();
             ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
             did_io_ = true;
             s.release_writer();

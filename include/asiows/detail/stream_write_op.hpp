@@ -88,13 +88,13 @@ private:
   // Fills s.gather with the next write: owed control frames (between frames
   // only), a frame header when a frame starts, and payload bytes.
   bool next_batch(stream_impl<NextLayer>& s) {
-    s.gather.clear();
     if (sent_ == 0 && fin_ && s.engine->compression_enabled() && !s.engine->sending_message())
       return compressed_batch(s);
-    if (frame_left_ == 0) {
-      s.control_out.clear();
-      s.append_pending_control(s.control_out);
-      if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+    if (frame_left_ != 0) {
+      s.gather.clear(); // the rest of a frame: nothing may go between its bytes
+    } else {
+      s.refill_control_out();
+      s.gather_control_first();
       const std::size_t remaining = total_ - sent_;
       const std::size_t fragment = s.settings.auto_fragment_size;
       const std::size_t frame_size = fragment == 0 ? remaining : std::min(fragment, remaining);
@@ -130,9 +130,8 @@ private:
   // A whole message with compression negotiated: framed (and compressed when
   // the protocol's threshold says so) by the protocol into scratch, one write.
   bool compressed_batch(stream_impl<NextLayer>& s) {
-    s.control_out.clear();
-    s.append_pending_control(s.control_out);
-    if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+    s.refill_control_out();
+    s.gather_control_first();
     const std::uint8_t* data = nullptr;
     if (asio::buffer_sequence_begin(buffers_) != asio::buffer_sequence_end(buffers_) &&
         std::next(asio::buffer_sequence_begin(buffers_)) == asio::buffer_sequence_end(buffers_)) {
@@ -202,8 +201,7 @@ public:
 private:
   // Fills s.gather with the whole batch; an error when a frame may not be sent.
   std::error_code build(stream_impl<NextLayer>& s) {
-    s.control_out.clear();
-    s.append_pending_control(s.control_out);
+    s.refill_control_out();
     s.prefixes.clear();
     s.scratch.clear();
     if (s.engine->compression_enabled()) {
@@ -215,8 +213,7 @@ private:
           return failure;
         payload_bytes_ += messages_[m].payload.size();
       }
-      s.gather.clear();
-      if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+      s.gather_control_first();
       s.gather.push_back(asio::buffer(s.scratch));
       return {};
     }
@@ -233,8 +230,7 @@ private:
       } while (left > 0);
       payload_bytes_ += messages_[m].payload.size();
     }
-    s.gather.clear();
-    if (!s.control_out.empty()) s.gather.push_back(asio::buffer(s.control_out));
+    s.gather_control_first();
     std::size_t prefix_index = 0;
     for (std::size_t m = 0; m < count_; ++m) {
       const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data());
