@@ -129,6 +129,35 @@ TEST_CASE("deflate: corrupt data is an error, not a crash") {
   CHECK(close_code_for(error::bad_compressed_data) == close_code::invalid_payload);
 }
 
+TEST_CASE("deflate: a message cut off inside a block is bad data (1007)") {
+  // A stored block announcing 10 bytes that carries 5: the restored tail fills
+  // 4 more, and the message ends inside the block.
+  const bytes truncated{0x00, 0x0a, 0x00, 0xf5, 0xff, 'H', 'e', 'l', 'l', 'o'};
+  deflate_codec receiver(both(false, 15), {});
+  std::uint8_t out[256];
+  const auto step = receiver.decompress(truncated.data(), truncated.size(), true, out, sizeof out);
+  CHECK(step.failure == error::bad_compressed_data);
+  CHECK_FALSE(step.message_done);
+}
+
+TEST_CASE("deflate: a peer that agreed to an 8-bit window may reach back 9 bits") {
+  // 300 letters with no long repeats inside: the second message is a match
+  // 300 bytes back, past 256 bytes (8 bits) and within 512 (9 bits).
+  std::string letters;
+  std::uint32_t state = 12345;
+  while (letters.size() < 300) {
+    state = state * 1103515245u + 12345u;
+    letters += static_cast<char>('a' + (state >> 16) % 26);
+  }
+  deflate_codec sender(both(false, 15), {});
+  deflate_params eight = both(false, 8);
+  deflate_codec receiver(eight, {});
+  CHECK(inflate_message(receiver, compress_message(sender, letters)) == letters);
+  const bytes second = compress_message(sender, letters);
+  CHECK(second.size() < 20); // one back-reference
+  CHECK(inflate_message(receiver, second) == letters);
+}
+
 TEST_CASE("deflate: streams are created on first use; memory is reported") {
   deflate_options opts;
   opts.memory_level = 4;

@@ -4,7 +4,7 @@
 // The server must send "fragments-please" back in three frames and answer
 // "close-please" with a Close of code 4001.
 //
-// Usage: interop_client ws://127.0.0.1:PORT/ [--deflate default|takeover|window|all]
+// Usage: interop_client ws://127.0.0.1:PORT/ [--deflate default|takeover|window|all|eight]
 //        (exit 0 when every check passes)
 #include <asiows/asiows.hpp>
 
@@ -32,6 +32,10 @@ void choose_deflate(const std::string& combo) {
     deflate_choice.server_max_window_bits = 10;
     deflate_choice.client_max_window_bits = 11;
     deflate_expected.insert(deflate_expected.end(), {"server_max_window_bits=10", "client_max_window_bits=11"});
+  }
+  if (combo == "eight") { // the peer compresses with zlib's 8-bit window, which is really 9 bits
+    deflate_choice.server_max_window_bits = 8;
+    deflate_expected.emplace_back("server_max_window_bits=8");
   }
 }
 

@@ -1,13 +1,29 @@
 // An interop peer built on Node's `ws` (npm install in this folder).
-//   node node_peer.js client URL   checks an echo server at URL; exit 0 if all pass
-//   node node_peer.js server       an echo server on 127.0.0.1 (a free port, printed first);
-//                                  "fragments-please" gets a fragmented reply,
-//                                  "close-please" gets a close with code 4001
+//   node node_peer.js client URL [COMBO]  checks an echo server at URL; exit 0 if all pass
+//   node node_peer.js server [COMBO]      an echo server on 127.0.0.1 (a free port, printed first);
+//                                         "fragments-please" gets a fragmented reply,
+//                                         "close-please" gets a close with code 4001
+// COMBO picks permessage-deflate parameters: default, takeover, window, all or eight (server only).
 'use strict';
 const { WebSocket, WebSocketServer } = require('ws');
 
-function runClient(url) {
-  const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024 });
+// permessage-deflate parameters per combination, and what the answer must then say.
+// threshold 0: ws leaves messages under 1 KiB uncompressed by default; compress them all.
+const takeover = { serverNoContextTakeover: true, clientNoContextTakeover: true };
+const window = { serverMaxWindowBits: 10, clientMaxWindowBits: 11 };
+const COMBOS = {
+  default: [{}, []],
+  takeover: [takeover, ['server_no_context_takeover', 'client_no_context_takeover']],
+  window: [window, ['server_max_window_bits=10', 'client_max_window_bits=11']],
+  all: [{ ...takeover, ...window }, ['server_no_context_takeover', 'client_no_context_takeover',
+                                    'server_max_window_bits=10', 'client_max_window_bits=11']],
+  // 8 bits: zlib compresses with 9 (it has no 8-bit raw window); our client must inflate that.
+  eight: [{ serverMaxWindowBits: 8 }, ['server_max_window_bits=8']],
+};
+const deflateOptions = (combo) => ({ threshold: 0, ...COMBOS[combo][0] });
+
+function runClient(url, combo) {
+  const ws = new WebSocket(url, { maxPayload: 64 * 1024 * 1024, perMessageDeflate: deflateOptions(combo) });
   const failures = [];
   let passed = 0;
   const check = (name, condition) => {
@@ -25,9 +41,13 @@ function runClient(url) {
     waiting = () => resolve(replies.shift());
   });
   const timer = setTimeout(() => { console.log('FAIL timed out'); process.exit(1); }, 20000);
+  let answer = '';
+  ws.on('upgrade', (response) => { answer = response.headers['sec-websocket-extensions'] || 'none'; });
 
   ws.on('open', async () => {
-    console.log('     (extensions in use: ' + (ws.extensions || 'none') + ')');
+    console.log('     (extensions in use: ' + answer + ')');
+    check('permessage-deflate negotiated as ' + combo,
+          answer.startsWith('permessage-deflate') && COMBOS[combo][1].every((p) => answer.includes(p)));
     const cases = [['text', 'hello from node', false], ['empty text', '', false],
                    ['binary', Buffer.from([...Array(1024).keys()].map((i) => i % 256)), true],
                    ['1 MiB binary', Buffer.alloc(1 << 20, 7), true], ['utf-8 text', 'κόσμε 😀', false]];
@@ -55,10 +75,10 @@ function runClient(url) {
   ws.on('error', (error) => { console.log('FAIL ' + error.message); process.exit(1); });
 }
 
-function runServer() {
+function runServer(combo) {
   // perMessageDeflate is off by default in ws servers: turn it on so compression is exercised.
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024,
-                                      perMessageDeflate: true }, () => {
+                                      perMessageDeflate: deflateOptions(combo) }, () => {
     console.log(server.address().port);
   });
   server.on('connection', (ws) => {
@@ -78,6 +98,9 @@ function runServer() {
   setTimeout(() => process.exit(0), 60000); // the test ends us long before this
 }
 
-if (process.argv[2] === 'server') runServer();
-else if (process.argv[2] === 'client' && process.argv[3]) runClient(process.argv[3]);
-else { console.error('usage: node node_peer.js client URL | server'); process.exit(2); }
+const [mode, ...rest] = process.argv.slice(2);
+const combo = (mode === 'client' ? rest[1] : rest[0]) || 'default';
+if (!(combo in COMBOS)) { console.error('unknown combination ' + combo); process.exit(2); }
+if (mode === 'server') runServer(combo);
+else if (mode === 'client' && rest[0]) runClient(rest[0], combo);
+else { console.error('usage: node node_peer.js client URL [COMBO] | server [COMBO]'); process.exit(2); }

@@ -2,7 +2,8 @@
 # Runs one interoperability pairing, bounded in time:
 #   run_interop.sh python|node their-client ECHO_SERVER [COMBO]     their client against our echo_server
 #   run_interop.sh python|node their-server INTEROP_CLIENT [COMBO]  our client against their echo server
-# COMBO (python): the permessage-deflate parameters both sides use (default, takeover, window, all).
+# COMBO: the permessage-deflate parameters both sides use (default, takeover, window, all;
+# eight, node server only).
 # A peer that is not installed fails the test (it does not skip).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -8,8 +8,11 @@
 // the caller's size and stops when it is full, so the caller bounds what a
 // small message may inflate to (a decompression bomb costs bounded memory).
 //
+// A message must end on a block boundary once the tail is restored (or with
+// a final block): data cut off inside a block is bad_compressed_data (1007).
+//
 // Memory held (zlib's own figures): compressor 2^(w+2) + 2^(memory_level+9)
-// bytes, decompressor 2^w + about 7 KiB; memory_bytes() reports the sum.
+// bytes, decompressor 2^max(w,9) + about 7 KiB; memory_bytes() reports the sum.
 #ifndef ASIOWS_CORE_DEFLATE_CODEC_HPP
 #define ASIOWS_CORE_DEFLATE_CODEC_HPP
 
@@ -19,6 +22,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <system_error>
@@ -87,7 +91,7 @@ public:
     inflate_step step;
     if (!inflater_ready_) {
       inflater_ = z_stream{};
-      if (inflateInit2(&inflater_, -params_.remote_window_bits) != Z_OK) {
+      if (inflateInit2(&inflater_, -inflate_window_bits()) != Z_OK) {
         step.failure = std::make_error_code(std::errc::not_enough_memory);
         return step;
       }
@@ -114,6 +118,11 @@ public:
       }
       // Done once the tail is in and inflate had room to spare (nothing left inside).
       if ((tail_fed_ == 4 || stream_ended_) && inflater_.avail_out > 0) {
+        // zlib's data_type has 128 set when inflate stopped between blocks.
+        if (!stream_ended_ && (inflater_.data_type & 128) == 0) {
+          step.failure = error::bad_compressed_data;
+          return step;
+        }
         step.message_done = true;
         tail_fed_ = 0;
         if (params_.remote_no_context_takeover || stream_ended_) inflateReset(&inflater_);
@@ -129,13 +138,18 @@ public:
     std::size_t total = 0;
     if (deflater_ready_)
       total += (std::size_t{1} << (params_.local_window_bits + 2)) + (std::size_t{1} << (memory_level_ + 9));
-    if (inflater_ready_) total += (std::size_t{1} << params_.remote_window_bits) + 7 * 1024;
+    if (inflater_ready_) total += (std::size_t{1} << inflate_window_bits()) + 7 * 1024;
     return total;
   }
 
   const deflate_params& params() const noexcept { return params_; }
 
 private:
+  // A peer that agreed to 8 bits may still compress with 9 (zlib has no 8-bit
+  // raw window); a window larger than the peer's costs a little memory, never
+  // correctness, so inflate with at least 9.
+  int inflate_window_bits() const noexcept { return std::max(params_.remote_window_bits, 9); }
+
   bool run_inflate(inflate_step& step) {
     const int status = inflate(&inflater_, Z_SYNC_FLUSH);
     if (status == Z_STREAM_END) {
