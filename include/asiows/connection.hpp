@@ -35,9 +35,16 @@ public:
   virtual ~connection() = default;
 
   // Queues a message. The shared form lets a broadcast share one buffer.
-  virtual send_status send(std::shared_ptr<const std::string> message, message_kind kind) = 0;
-  send_status send(std::string_view message, message_kind kind = message_kind::text) {
-    return send(std::make_shared<const std::string>(message), kind);
+  // With permessage-deflate agreed, `compress` overrides the endpoint's size
+  // threshold for this message.
+  virtual send_status send(std::shared_ptr<const std::string> message, message_kind kind,
+                           compress_mode compress) = 0;
+  send_status send(std::shared_ptr<const std::string> message, message_kind kind) {
+    return send(std::move(message), kind, compress_mode::automatic);
+  }
+  send_status send(std::string_view message, message_kind kind = message_kind::text,
+                   compress_mode compress = compress_mode::automatic) {
+    return send(std::make_shared<const std::string>(message), kind, compress);
   }
 
   // Starts the close handshake (after what is already queued is written).

@@ -139,17 +139,19 @@ public:
 
   // Sends a message to every open connection, sharing one copy of it.
   // Returns how many connections queued it.
-  std::size_t broadcast(std::string_view message, message_kind kind = message_kind::text) {
-    return broadcast_if(message, kind, [](const connection&) { return true; });
+  std::size_t broadcast(std::string_view message, message_kind kind = message_kind::text,
+                        compress_mode compress = compress_mode::automatic) {
+    return broadcast_if(message, kind, [](const connection&) { return true; }, compress);
   }
 
   // Sends to the open connections for which select(connection) is true.
   template <class Predicate>
-  std::size_t broadcast_if(std::string_view message, message_kind kind, Predicate&& select) {
+  std::size_t broadcast_if(std::string_view message, message_kind kind, Predicate&& select,
+                           compress_mode compress = compress_mode::automatic) {
     auto shared_message = std::make_shared<const std::string>(message);
     std::size_t queued = 0;
     for (auto& c : state_->snapshot())
-      if (select(*c) && c->send(shared_message, kind) == send_status::queued) ++queued;
+      if (select(*c) && c->send(shared_message, kind, compress) == send_status::queued) ++queued;
     return queued;
   }
 

@@ -84,6 +84,11 @@ public:
   }
   // Whether permessage-deflate was agreed in the handshake.
   bool compression_enabled() const noexcept { return impl_->engine && impl_->engine->compression_enabled(); }
+  // Memory permessage-deflate's zlib streams hold now: none until a message
+  // is compressed or inflated (deflate_codec.hpp has the figures).
+  std::size_t compression_memory_bytes() const noexcept {
+    return impl_->engine ? impl_->engine->compression_memory_bytes() : 0;
+  }
   // The subprotocol agreed in the handshake, or empty.
   std::string_view subprotocol() const noexcept { return impl_->subprotocol; }
   // Whether the last message read was text (else binary).
@@ -215,17 +220,23 @@ public:
   // Completion: void(std::error_code, std::size_t bytes).
   template <class ConstBufferSequence, class CompletionToken>
   auto async_write(message_kind kind, const ConstBufferSequence& buffers, CompletionToken&& token) {
-    return async_write_some(kind, true, buffers, std::forward<CompletionToken>(token));
+    return async_write(kind, buffers, compress_mode::automatic, std::forward<CompletionToken>(token));
+  }
+
+  // As above; with permessage-deflate agreed, `compress` overrides the
+  // size threshold for this message (never: already compressed data, say).
+  template <class ConstBufferSequence, class CompletionToken>
+  auto async_write(message_kind kind, const ConstBufferSequence& buffers, compress_mode compress,
+                   CompletionToken&& token) {
+    return start_write(kind, true, buffers, compress, std::forward<CompletionToken>(token));
   }
 
   // Writes one fragment of a message: fin == false leaves it open for more
   // fragments of the same kind; fin == true ends it.
+  // Only a whole message (the first call with fin == true) may be compressed.
   template <class ConstBufferSequence, class CompletionToken>
   auto async_write_some(message_kind kind, bool fin, const ConstBufferSequence& buffers, CompletionToken&& token) {
-    static_assert(asio::is_const_buffer_sequence<ConstBufferSequence>::value,
-                  "async_write needs a ConstBufferSequence, such as asio::buffer(data, size)");
-    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
-        detail::write_op<NextLayer, ConstBufferSequence>(impl_, kind, fin, buffers), token, impl_->next_layer);
+    return start_write(kind, fin, buffers, compress_mode::automatic, std::forward<CompletionToken>(token));
   }
 
   // Writes several whole messages with one write call (a server gathers the
@@ -256,6 +267,16 @@ public:
   }
 
 private:
+  template <class ConstBufferSequence, class CompletionToken>
+  auto start_write(message_kind kind, bool fin, const ConstBufferSequence& buffers, compress_mode compress,
+                   CompletionToken&& token) {
+    static_assert(asio::is_const_buffer_sequence<ConstBufferSequence>::value,
+                  "async_write needs a ConstBufferSequence, such as asio::buffer(data, size)");
+    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+        detail::write_op<NextLayer, ConstBufferSequence>(impl_, kind, fin, buffers, compress), token,
+        impl_->next_layer);
+  }
+
   template <class DynamicBuffer, class CompletionToken>
   auto async_read_message(DynamicBuffer buffer, bool return_after_piece, CompletionToken&& token) {
     static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,

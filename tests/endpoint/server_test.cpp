@@ -300,3 +300,79 @@ TEST_CASE("server: upgrades past max_connections get 503") {
   REQUIRE(second.handshake_response());
   CHECK(second.handshake_response()->status == 503);
 }
+
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+TEST_CASE("server: send's compress override; compressor memory in the statistics") {
+  asio::io_context io;
+  asiows::server_options opts;
+  opts.connection.enable_deflate = true;
+  asiows::server server(io, opts);
+  const std::string json(5000, 'j');
+  server.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
+    if (m == "never") c->send(json, message_kind::text, asiows::compress_mode::never);
+    if (m == "always") c->send("tiny", message_kind::text, asiows::compress_mode::always);
+  };
+  REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+  // The server runs on its own thread while this one plays a blocking peer;
+  // stopped and joined on every way out of the test, a failed REQUIRE included.
+  struct background_run {
+    asio::io_context& io;
+    asio::executor_work_guard<asio::io_context::executor_type> busy = asio::make_work_guard(io);
+    std::thread runner{[this] { io.run_for(20s); }};
+    ~background_run() {
+      busy.reset();
+      io.stop();
+      runner.join();
+    }
+  } background{io};
+  // Polls the server's statistics (written on its thread) until `holds`, for at most two seconds.
+  const auto eventually = [&](auto holds) {
+    for (int i = 0; i < 200 && !holds(server.statistics()); ++i) std::this_thread::sleep_for(10ms);
+    return holds(server.statistics());
+  };
+
+  asio::io_context peer_io;
+  tcp::socket socket(peer_io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  raw_peer peer(std::move(socket), asiows::role::client);
+  asiows::client_handshake request;
+  asiows::client_handshake_options offer;
+  offer.extensions = "permessage-deflate";
+  request.start("127.0.0.1", "/", offer);
+  REQUIRE(peer.handshake(request.request()).find("Sec-WebSocket-Extensions: permessage-deflate") != std::string::npos);
+
+  // 5000 bytes, well past the threshold, go out uncompressed: FIN + text, RSV1 clear.
+  peer.send(message_kind::text, "never");
+  const std::string plain = peer.read_raw_until([&](const std::string& r) { return r.size() >= 4 + json.size(); });
+  REQUIRE(plain.size() == 4 + json.size());
+  CHECK(plain.substr(0, 4) == std::string("\x81\x7e\x13\x88", 4));
+  CHECK(plain.substr(4) == json);
+  CHECK(server.statistics().compression_memory_bytes == 0); // no message compressed or inflated yet
+
+  // 4 bytes, under the threshold, go out compressed: RSV1 set.
+  peer.send(message_kind::text, "always");
+  const std::string compressed = peer.read_raw_until([](const std::string& r) {
+    return r.size() >= 2 && r.size() >= 2 + (static_cast<std::size_t>(r[1]) & 0x7f);
+  });
+  REQUIRE(compressed.size() >= 2);
+  CHECK(static_cast<unsigned char>(compressed[0]) == 0xc1);
+  asiows::deflate_codec inflater(asiows::deflate_params{}, {});
+  std::uint8_t out[64];
+  const auto step = inflater.decompress(reinterpret_cast<const std::uint8_t*>(compressed.data()) + 2,
+                                        compressed.size() - 2, true, out, sizeof out);
+  CHECK(step.message_done);
+  CHECK(std::string(reinterpret_cast<const char*>(out), step.produced) == "tiny");
+
+  // The compressor now exists (window 15, memory level 4: 2^17 + 2^13); it is released with the connection.
+  CHECK(eventually([](const asiows::endpoint_statistics& s) { return s.compression_memory_bytes == (1u << 17) + (1u << 13); }));
+  std::vector<std::uint8_t> close_frame;
+  peer.engine().serialize_close(1000, "", close_frame);
+  peer.send_raw(close_frame);
+  std::string reason;
+  CHECK(peer.next_event(reason).type == asiows::event_type::close);
+  CHECK(peer.sees_eof());
+  CHECK(eventually([](const asiows::endpoint_statistics& s) {
+    return s.open_connections == 0 && s.compression_memory_bytes == 0;
+  }));
+}
+#endif

@@ -503,3 +503,75 @@ TEST_CASE("stream: a decider that drops the permessage-deflate answer turns comp
   CHECK(f.echo(message_kind::text, json) == json);
 }
 #endif
+
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+TEST_CASE("stream: compress_mode overrides the threshold, per write and per batch message") {
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  ws_stream server(std::move(server_socket));
+  asiows::options opts;
+  opts.enable_deflate = true;
+  server.set_options(opts);
+  raw_peer peer(std::move(client_socket), asiows::role::client);
+  pending accepted;
+  server.async_accept(accepted.handler());
+  std::thread handshake([&] {
+    asiows::client_handshake request;
+    asiows::client_handshake_options offer;
+    offer.extensions = "permessage-deflate";
+    request.start("127.0.0.1", "/", offer);
+    peer.handshake(request.request());
+  });
+  const auto accept_result = accepted.wait(io);
+  handshake.join();
+  REQUIRE_FALSE(accept_result.error);
+  REQUIRE(server.compression_enabled());
+
+  // The peer reads later: all of this fits in the socket's buffers.
+  const std::string big(5000, 'j'), tiny = "tiny";
+  using asiows::compress_mode;
+  REQUIRE_FALSE(run(io, [&](auto done) {
+                  server.async_write(message_kind::text, asio::buffer(big), compress_mode::never, done);
+                }).error);
+  REQUIRE_FALSE(run(io, [&](auto done) {
+                  server.async_write(message_kind::text, asio::buffer(tiny), compress_mode::always, done);
+                }).error);
+  const asiows::outgoing_message batch[] = {{message_kind::text, asio::buffer(tiny), compress_mode::always},
+                                            {message_kind::binary, asio::buffer(big), compress_mode::never}};
+  REQUIRE_FALSE(run(io, [&](auto done) { server.async_write_batch(batch, 2, done); }).error);
+
+  // Splits unmasked frames (7- and 16-bit lengths) into first byte and payload.
+  const auto frames_in = [](const std::string& bytes) {
+    std::vector<std::pair<unsigned, std::string>> frames;
+    std::size_t at = 0;
+    while (at + 2 <= bytes.size()) {
+      std::size_t length = static_cast<unsigned char>(bytes[at + 1]) & 0x7f, header = 2;
+      if (length == 126) {
+        if (at + 4 > bytes.size()) break;
+        length = static_cast<std::size_t>(static_cast<unsigned char>(bytes[at + 2])) << 8 |
+                 static_cast<unsigned char>(bytes[at + 3]);
+        header = 4;
+      }
+      if (at + header + length > bytes.size()) break;
+      frames.emplace_back(static_cast<unsigned char>(bytes[at]), bytes.substr(at + header, length));
+      at += header + length;
+    }
+    return frames;
+  };
+  const auto frames = frames_in(peer.read_raw_until([&](const std::string& r) { return frames_in(r).size() == 4; }));
+  REQUIRE(frames.size() == 4);
+  asiows::deflate_codec inflater(asiows::deflate_params{}, {});
+  const auto inflate = [&](const std::string& payload) {
+    std::uint8_t out[64];
+    const auto step = inflater.decompress(reinterpret_cast<const std::uint8_t*>(payload.data()), payload.size(), true,
+                                          out, sizeof out);
+    return step.message_done ? std::string(reinterpret_cast<const char*>(out), step.produced) : "<incomplete>";
+  };
+  CHECK(frames[0] == std::make_pair(0x81u, big)); // past the threshold, sent as it is
+  CHECK(frames[1].first == 0xc1u);                // under it, compressed (RSV1)
+  CHECK(inflate(frames[1].second) == tiny);
+  CHECK(frames[2].first == 0xc1u);
+  CHECK(inflate(frames[2].second) == tiny);
+  CHECK(frames[3] == std::make_pair(0x82u, big));
+}
+#endif

@@ -194,6 +194,8 @@ public:
   }
 
   bool compression_enabled() const noexcept { return compression_ != nullptr; }
+  // Memory the compression streams hold now (they are created on first use).
+  std::size_t compression_memory_bytes() const noexcept { return compression_ ? compression_->memory_bytes() : 0; }
   // What compression holds in memory now (0 without it).
   std::size_t compression_memory() const noexcept {
     return compression_ ? compression_->memory_bytes() + inflated_.capacity() : 0;
@@ -231,8 +233,7 @@ public:
     if (state_ != close_state::open) return error::closed;
     if (sending_message_) return error::message_in_progress;
     auto bytes = static_cast<const std::uint8_t*>(data);
-    compress_next_ = compression_ && (mode == compress_mode::always ||
-                                      (mode == compress_mode::automatic && size >= compression_threshold_));
+    compress_next_ = will_compress(size, mode);
     if (compress_next_) {
       // RFC 7692 6: the whole message is compressed, then framed; RSV1 on its first frame.
       compressed_.clear();
@@ -279,6 +280,12 @@ public:
     if (sending_message_ && kind != sending_kind_) return error::message_in_progress;
     prefix = make_prefix(next_data_opcode(kind, fin), fin, payload_size);
     return {};
+  }
+
+  // Whether serialize_message would compress a message of `size` bytes under `mode`.
+  bool will_compress(std::size_t size, compress_mode mode) const noexcept {
+    return compression_ &&
+           (mode == compress_mode::always || (mode == compress_mode::automatic && size >= compression_threshold_));
   }
 
   // True while a message started with serialize_frame / prepare_data_frame is unfinished.

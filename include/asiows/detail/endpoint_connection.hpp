@@ -29,6 +29,8 @@ struct endpoint_statistics {
   std::uint64_t messages_out = 0;
   std::uint64_t bytes_out = 0;
   std::size_t queued_bytes = 0; // waiting in send queues now
+  // Held by the permessage-deflate streams of open connections, as of each one's last message.
+  std::size_t compression_memory_bytes = 0;
 };
 
 } // namespace asiows
@@ -50,10 +52,12 @@ struct endpoint_shared {
   std::atomic<std::size_t> open_connections{0};
   std::atomic<std::uint64_t> messages_in{0}, bytes_in{0}, messages_out{0}, bytes_out{0};
   std::atomic<std::size_t> queued_bytes{0};
+  std::atomic<std::size_t> compression_memory_bytes{0};
 
   endpoint_statistics snapshot() const {
-    return {open_connections.load(), messages_in.load(), bytes_in.load(),
-            messages_out.load(),     bytes_out.load(),   queued_bytes.load()};
+    return {open_connections.load(), messages_in.load(),  bytes_in.load(),
+            messages_out.load(),     bytes_out.load(),    queued_bytes.load(),
+            compression_memory_bytes.load()};
   }
 };
 
@@ -78,7 +82,8 @@ public:
     read();
   }
 
-  send_status send(std::shared_ptr<const std::string> message, message_kind kind) override {
+  using connection::send;
+  send_status send(std::shared_ptr<const std::string> message, message_kind kind, compress_mode compress) override {
     const std::size_t size = message->size();
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -92,7 +97,7 @@ public:
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->ws_.start_close_timeout(); });
         return send_status::queue_full;
       }
-      pending_.push_back({std::move(message), kind});
+      pending_.push_back({std::move(message), kind, compress});
       queued_ += size;
       shared_->queued_bytes += size;
       if (pumping_) return send_status::queued;
@@ -120,6 +125,7 @@ private:
   struct queued_message {
     std::shared_ptr<const std::string> payload;
     message_kind kind;
+    compress_mode compress;
   };
 
   void read() {
@@ -128,6 +134,7 @@ private:
       if (ec) return self->finish(ec);
       ++self->shared_->messages_in;
       self->shared_->bytes_in += n;
+      self->report_compression_memory();
       if (self->shared_->on_message)
         self->shared_->on_message(self, self->message_,
                                   self->ws_.got_text() ? message_kind::text : message_kind::binary);
@@ -153,7 +160,7 @@ private:
     }
     if (writing_.empty()) return;
     batch_.clear();
-    for (const auto& m : writing_) batch_.push_back({m.kind, asio::buffer(*m.payload)});
+    for (const auto& m : writing_) batch_.push_back({m.kind, asio::buffer(*m.payload), m.compress});
     ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](std::error_code ec, std::size_t bytes) {
       std::size_t written = 0;
       for (const auto& m : self->writing_) written += m.payload->size();
@@ -161,6 +168,7 @@ private:
       if (!ec) {
         self->shared_->messages_out += self->writing_.size();
         self->shared_->bytes_out += bytes;
+        self->report_compression_memory();
       }
       self->writing_.clear();
       {
@@ -193,7 +201,19 @@ private:
     shared_->queued_bytes -= dropped;
   }
 
+  // Brings the endpoint's total up to date with this connection's zlib streams.
+  void report_compression_memory() {
+    if (finished_) return; // a write that completes after the read loop ended must not count again
+    const std::size_t now = ws_.compression_memory_bytes();
+    shared_->compression_memory_bytes += now;
+    shared_->compression_memory_bytes -= compression_memory_reported_;
+    compression_memory_reported_ = now;
+  }
+
   void finish(std::error_code ec) {
+    finished_ = true;
+    shared_->compression_memory_bytes -= compression_memory_reported_;
+    compression_memory_reported_ = 0;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       closing_ = true;
@@ -215,6 +235,8 @@ private:
   std::shared_ptr<endpoint_shared> shared_;
   std::string message_;
   bool opened_ = false;
+  std::size_t compression_memory_reported_ = 0; // our share of shared_->compression_memory_bytes
+  bool finished_ = false;                         // the read loop ended (strand only)
 
   mutable std::mutex mutex_;
   std::vector<queued_message> pending_; // guarded by mutex_

@@ -22,6 +22,7 @@ namespace asiows {
 struct outgoing_message {
   message_kind kind = message_kind::text;
   asio::const_buffer payload;
+  compress_mode compress = compress_mode::automatic; // with permessage-deflate agreed
 };
 
 } // namespace asiows
@@ -60,8 +61,9 @@ void for_each_slice(const ConstBufferSequence& buffers, std::size_t offset, std:
 template <class NextLayer, class ConstBufferSequence>
 class write_op : asio::coroutine {
 public:
-  write_op(std::shared_ptr<stream_impl<NextLayer>> impl, message_kind kind, bool fin, ConstBufferSequence buffers)
-      : impl_(std::move(impl)), buffers_(std::move(buffers)), kind_(kind), fin_(fin),
+  write_op(std::shared_ptr<stream_impl<NextLayer>> impl, message_kind kind, bool fin, ConstBufferSequence buffers,
+           compress_mode mode)
+      : impl_(std::move(impl)), buffers_(std::move(buffers)), kind_(kind), fin_(fin), mode_(mode),
         total_(asio::buffer_size(buffers_)) {}
 
   template <class Self>
@@ -88,7 +90,7 @@ private:
   // Fills s.gather with the next write: owed control frames (between frames
   // only), a frame header when a frame starts, and payload bytes.
   bool next_batch(stream_impl<NextLayer>& s) {
-    if (sent_ == 0 && fin_ && s.engine->compression_enabled() && !s.engine->sending_message())
+    if (sent_ == 0 && fin_ && !s.engine->sending_message() && s.engine->will_compress(total_, mode_))
       return compressed_batch(s);
     if (frame_left_ != 0) {
       s.gather.clear(); // the rest of a frame: nothing may go between its bytes
@@ -127,8 +129,7 @@ private:
     return true;
   }
 
-  // A whole message with compression negotiated: framed (and compressed when
-  // the protocol's threshold says so) by the protocol into scratch, one write.
+  // A whole message to compress: compressed and framed by the protocol into scratch, one write.
   bool compressed_batch(stream_impl<NextLayer>& s) {
     s.refill_control_out();
     s.gather_control_first();
@@ -142,7 +143,7 @@ private:
       data = s.flat.data();
     }
     s.scratch.clear();
-    if (auto failure = s.engine->serialize_message(kind_, data, total_, s.scratch)) {
+    if (auto failure = s.engine->serialize_message(kind_, data, total_, s.scratch, mode_)) {
       result_ = failure;
       return false;
     }
@@ -156,6 +157,7 @@ private:
   ConstBufferSequence buffers_;
   message_kind kind_;
   bool fin_;
+  compress_mode mode_;
   std::size_t total_;
   std::size_t sent_ = 0;       // payload bytes handed to the socket
   std::size_t frame_left_ = 0; // payload bytes of the current frame not yet handed over
@@ -204,12 +206,12 @@ private:
     s.refill_control_out();
     s.prefixes.clear();
     s.scratch.clear();
-    if (s.engine->compression_enabled()) {
-      // The protocol frames (and compresses, past its threshold) each message into scratch.
+    if (compresses_any(s)) {
+      // The protocol frames (and compresses, as each message's mode says) every message into scratch.
       for (std::size_t m = 0; m < count_; ++m) {
         const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data());
         if (auto failure = s.engine->serialize_message(messages_[m].kind, payload, messages_[m].payload.size(),
-                                                       s.scratch))
+                                                       s.scratch, messages_[m].compress))
           return failure;
         payload_bytes_ += messages_[m].payload.size();
       }
@@ -253,6 +255,12 @@ private:
     }
     if (!s.scratch.empty()) s.gather.push_back(asio::buffer(s.scratch)); // a client's whole batch
     return {};
+  }
+
+  bool compresses_any(stream_impl<NextLayer>& s) const {
+    for (std::size_t m = 0; m < count_; ++m)
+      if (s.engine->will_compress(messages_[m].payload.size(), messages_[m].compress)) return true;
+    return false;
   }
 
   std::shared_ptr<stream_impl<NextLayer>> impl_;
