@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ clang cmake ninja-build libasio-dev libssl-dev zlib1g-dev catch2 openssl python3-websockets chromium)
+packages=(g++ clang cmake ninja-build libasio-dev libssl-dev zlib1g-dev catch2 libbenchmark-dev openssl python3-websockets chromium)
 # Node and npm for the `ws` peer: any installed node will do; else Debian's.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)
