@@ -84,10 +84,10 @@ public:
   }
   // Whether permessage-deflate was agreed in the handshake.
   bool compression_enabled() const noexcept { return impl_->engine && impl_->engine->compression_enabled(); }
-  // Memory permessage-deflate's zlib streams hold now: none until a message
-  // is compressed or inflated (deflate_codec.hpp has the figures).
+  // Memory permessage-deflate holds now: none until a message is compressed
+  // or inflated (deflate_codec.hpp has the zlib figures, plus 16 KiB to inflate into).
   std::size_t compression_memory_bytes() const noexcept {
-    return impl_->engine ? impl_->engine->compression_memory_bytes() : 0;
+    return impl_->engine ? impl_->engine->compression_memory() : 0;
   }
   // The subprotocol agreed in the handshake, or empty.
   std::string_view subprotocol() const noexcept { return impl_->subprotocol; }

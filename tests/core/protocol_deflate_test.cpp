@@ -118,6 +118,7 @@ TEST_CASE("deflate protocol: short messages go uncompressed unless asked") {
   std::vector<std::uint8_t> out;
   REQUIRE_FALSE(server.serialize_message(message_kind::text, "short", out));
   CHECK(out[0] == 0x81); // no RSV1
+  CHECK(server.compression_memory() == 0); // nothing compressed or inflated yet: nothing held
   out.clear();
   REQUIRE_FALSE(server.serialize_message(message_kind::text, "short", out, compress_mode::always));
   CHECK(out[0] == 0xc1); // RSV1: compressed

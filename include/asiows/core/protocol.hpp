@@ -190,13 +190,11 @@ public:
   void enable_compression(std::unique_ptr<message_compression> compression, std::size_t threshold) {
     compression_ = std::move(compression);
     compression_threshold_ = threshold;
-    inflated_.resize(inflate_chunk_size);
   }
 
   bool compression_enabled() const noexcept { return compression_ != nullptr; }
-  // Memory the compression streams hold now (they are created on first use).
-  std::size_t compression_memory_bytes() const noexcept { return compression_ ? compression_->memory_bytes() : 0; }
-  // What compression holds in memory now (0 without it).
+  // What compression holds in memory now: its streams and the inflate buffer,
+  // all created on first use (0 until a message is compressed or inflated).
   std::size_t compression_memory() const noexcept {
     return compression_ ? compression_->memory_bytes() + inflated_.capacity() : 0;
   }
@@ -337,6 +335,7 @@ private:
     unmasked_ahead_ = available;
     const bool message_ends = frame_.fin && available == frame_remaining_;
     if (available == 0 && !message_ends) return need_more(0);
+    if (inflated_.empty()) inflated_.resize(inflate_chunk_size); // on first use: idle connections hold none
     const inflate_step step =
         compression_->decompress(data + position, available, message_ends, inflated_.data(), inflated_.size());
     if (step.failure) return fail(error::bad_compressed_data, size);
