@@ -67,6 +67,12 @@ TEST_CASE("deflate: the RFC 7692 7.2.3 examples, byte for byte") {
   CHECK(inflate_message(others, {0xf2, 0x48, 0x05, 0x00, 0x00, 0x00, 0xff, 0xff, 0xca, 0xc9, 0xc9, 0x07, 0x00}) ==
         "Hello");
   CHECK(inflate_message(others, {0x00}).empty());
+  // A compressed message with no payload at all is the empty message too, and
+  // leaves the shared window as it was.
+  deflate_codec shared(both(false, 15), {});
+  CHECK(inflate_message(shared, {0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}) == "Hello");
+  CHECK(inflate_message(shared, {}).empty());
+  CHECK(inflate_message(shared, {0xf2, 0x00, 0x11, 0x00, 0x00}) == "Hello");
 }
 
 TEST_CASE("deflate: round trips with and without context takeover, every window, any split") {
@@ -84,6 +90,19 @@ TEST_CASE("deflate: round trips with and without context takeover, every window,
     const std::size_t piece = 1 + random() % 700, room = 1 + random() % 20000;
     CHECK(inflate_message(receiver, compressed, piece, room) == message);
   }
+}
+
+TEST_CASE("deflate: inflating into 1-byte chunks still ends the message on a block boundary") {
+  // Found by fuzz_inflate: the input and tail are all taken while a match is
+  // still being copied out, a byte per call; the call after the last byte has
+  // nothing to do, and must not make the message look cut off mid-block.
+  const std::uint8_t found[] = {0x03, 0xc8, 0x01, 0x11, 0x03, 0xc8, 0x01, 0xc8, 0x01, 0x00, 0x00,
+                                0x03, 0xff, 0xff, 0xff, 0xc8, 0x01, 0xff, 0x11, 0x03, 0xc8, 0xc8,
+                                0xc8, 0x11, 0x03, 0x11, 0xf2, 0x03, 0xc8, 0x01, 0x03, 0xc8, 0x04};
+  const std::string message(reinterpret_cast<const char*>(found), sizeof found);
+  deflate_codec sender(both(false, 9), {});
+  deflate_codec receiver(both(false, 9), {});
+  for (int round = 0; round < 2; ++round) CHECK(inflate_message(receiver, compress_message(sender, message), 1, 1) == message);
 }
 
 TEST_CASE("deflate: a message compressed in pieces equals the message") {

@@ -89,6 +89,13 @@ public:
                           std::size_t out_size) override {
     static constexpr std::uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
     inflate_step step;
+    if (message_ends && in_size == 0 && !message_started_) {
+      // No payload at all: the empty message. The tail alone is not whole
+      // DEFLATE data, so it is not fed (and the shared window stays intact).
+      step.message_done = true;
+      return step;
+    }
+    message_started_ = true;
     if (!inflater_ready_) {
       inflater_ = z_stream{};
       if (inflateInit2(&inflater_, -inflate_window_bits()) != Z_OK) {
@@ -118,12 +125,12 @@ public:
       }
       // Done once the tail is in and inflate had room to spare (nothing left inside).
       if ((tail_fed_ == 4 || stream_ended_) && inflater_.avail_out > 0) {
-        // zlib's data_type has 128 set when inflate stopped between blocks.
-        if (!stream_ended_ && (inflater_.data_type & 128) == 0) {
+        if (!stream_ended_ && !at_block_boundary_) {
           step.failure = error::bad_compressed_data;
           return step;
         }
         step.message_done = true;
+        message_started_ = false;
         tail_fed_ = 0;
         if (params_.remote_no_context_takeover || stream_ended_) inflateReset(&inflater_);
         stream_ended_ = false;
@@ -151,7 +158,13 @@ private:
   int inflate_window_bits() const noexcept { return std::max(params_.remote_window_bits, 9); }
 
   bool run_inflate(inflate_step& step) {
+    const uInt in_before = inflater_.avail_in, out_before = inflater_.avail_out;
     const int status = inflate(&inflater_, Z_SYNC_FLUSH);
+    // zlib's data_type has 128 set when inflate stopped between blocks. A call
+    // that finds nothing to do starts the next block header and clears it, so
+    // such a call keeps what the last call that did something said.
+    const bool progressed = inflater_.avail_in != in_before || inflater_.avail_out != out_before;
+    at_block_boundary_ = (inflater_.data_type & 128) != 0 || (at_block_boundary_ && !progressed);
     if (status == Z_STREAM_END) {
       stream_ended_ = true; // a final block: the rest of the message carries nothing
       return true;
@@ -169,6 +182,8 @@ private:
   bool deflater_ready_ = false;
   bool inflater_ready_ = false;
   bool stream_ended_ = false;
+  bool message_started_ = false; // bytes of the current message were given
+  bool at_block_boundary_ = true; // inflate last stopped between DEFLATE blocks
   unsigned tail_fed_ = 0;
 };
 
