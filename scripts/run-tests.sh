@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, then for each preset
 # (g++ C++17 and C++20, clang++ C++20, clang++ C++17 with ASan+UBSan, and the
-# threaded tests under TSan) configures, builds and runs ctest.
-# Usage: scripts/run-tests.sh [preset ...]
+# threaded tests under TSan) configures, builds and runs ctest; then runs
+# each libFuzzer target for ASIOWS_FUZZ_SECONDS (default 60) seconds.
+# Usage: scripts/run-tests.sh [preset ...]   (preset "fuzz": the fuzz run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize tsan)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize tsan fuzz)
 
 for preset in "${presets[@]}"; do
   echo "==== preset: $preset"
+  if [ "$preset" = fuzz ]; then
+    scripts/run-fuzz.sh "${ASIOWS_FUZZ_SECONDS:-60}"
+    continue
+  fi
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset"
   ctest --preset "$preset"
