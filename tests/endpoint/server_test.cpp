@@ -1,6 +1,7 @@
 #include <asiows/asiows.hpp>
 
 #include "await.hpp"
+#include "background.hpp"
 #include "catch.hpp"
 #include "loopback.hpp"
 
@@ -313,24 +314,7 @@ TEST_CASE("server: send's compress override; compressor memory in the statistics
     if (m == "always") c->send("tiny", message_kind::text, asiows::compress_mode::always);
   };
   REQUIRE_FALSE(server.listen("127.0.0.1", 0));
-  // The server runs on its own thread while this one plays a blocking peer;
-  // stopped and joined on every way out of the test, a failed REQUIRE included.
-  struct background_run {
-    asio::io_context& io;
-    asio::executor_work_guard<asio::io_context::executor_type> busy = asio::make_work_guard(io);
-    std::thread runner{[this] { io.run_for(20s); }};
-    ~background_run() {
-      busy.reset();
-      io.stop();
-      runner.join();
-    }
-  } background{io};
-  // Polls the server's statistics (written on its thread) until `holds`, for at most two seconds.
-  const auto eventually = [&](auto holds) {
-    for (int i = 0; i < 200 && !holds(server.statistics()); ++i) std::this_thread::sleep_for(10ms);
-    return holds(server.statistics());
-  };
-
+  background_run background(io); // the server's thread; this one plays a blocking peer
   asio::io_context peer_io;
   tcp::socket socket(peer_io);
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
@@ -364,15 +348,16 @@ TEST_CASE("server: send's compress override; compressor memory in the statistics
   CHECK(std::string(reinterpret_cast<const char*>(out), step.produced) == "tiny");
 
   // The compressor now exists (window 15, memory level 4: 2^17 + 2^13); it is released with the connection.
-  CHECK(eventually([](const asiows::endpoint_statistics& s) { return s.compression_memory_bytes == (1u << 17) + (1u << 13); }));
+  CHECK(eventually([&] { return server.statistics().compression_memory_bytes == (1u << 17) + (1u << 13); }));
   std::vector<std::uint8_t> close_frame;
   peer.engine().serialize_close(1000, "", close_frame);
   peer.send_raw(close_frame);
   std::string reason;
   CHECK(peer.next_event(reason).type == asiows::event_type::close);
   CHECK(peer.sees_eof());
-  CHECK(eventually([](const asiows::endpoint_statistics& s) {
-    return s.open_connections == 0 && s.compression_memory_bytes == 0;
+  CHECK(eventually([&] {
+    const auto stats = server.statistics();
+    return stats.open_connections == 0 && stats.compression_memory_bytes == 0;
   }));
 }
 #endif
