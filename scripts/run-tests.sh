@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, then for each preset
 # (g++ C++17 and C++20, clang++ C++20, clang++ C++17 with ASan+UBSan, and the
-# threaded tests under TSan) configures, builds and runs ctest; then runs
-# each libFuzzer target for ASIOWS_FUZZ_SECONDS (default 60) seconds.
-# Usage: scripts/run-tests.sh [preset ...]   (preset "fuzz": the fuzz run)
+# threaded tests under TSan) configures, builds and runs ctest; then the soak
+# test once (10,000 connections, on the gcc build) and each libFuzzer target
+# for ASIOWS_FUZZ_SECONDS (default 60) seconds.
+# Usage: scripts/run-tests.sh [preset ...]   (also "soak" and "fuzz")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize tsan fuzz)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize tsan soak fuzz)
 
 for preset in "${presets[@]}"; do
   echo "==== preset: $preset"
+  if [ "$preset" = soak ]; then
+    [ -d build/gcc ] || { cmake --preset gcc >/dev/null && cmake --build --preset gcc; }
+    ctest --test-dir build/gcc -L soak --verbose # the figures go to the log
+    continue
+  fi
   if [ "$preset" = fuzz ]; then
     scripts/run-fuzz.sh "${ASIOWS_FUZZ_SECONDS:-60}"
     continue
