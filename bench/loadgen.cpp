@@ -10,7 +10,9 @@
 //
 // --messages: each connection echoes M messages, then closes (a soak: exit 1
 // unless every message came back intact). --seconds: as many as fit in S
-// seconds. --idle: open, hold, measure the server's memory, close.
+// seconds. --idle: open, hold, measure the server's memory, close. --raw: the
+// server is a plain TCP echo (the ceiling): no handshake, the frames come back
+// as sent. With --server-pid, the server's CPU time per message is reported.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -29,6 +31,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -47,7 +50,27 @@ struct settings {
   double seconds = 5;
   bool idle = false;
   long server_pid = 0;
+  bool raw = false;
 };
+
+// The CPU time (user + system) a process has used, in seconds, or 0.
+double process_cpu_seconds(long pid) {
+  if (pid <= 0) return 0;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const std::size_t after_name = text.rfind(')');
+  if (after_name == std::string::npos) return 0;
+  // Fields after the name: state is field 3; utime and stime are fields 14 and 15.
+  std::size_t at = after_name + 2;
+  unsigned long long utime = 0, stime = 0;
+  for (int field = 3; field <= 15 && at < text.size(); ++field) {
+    const std::size_t end = text.find(' ', at);
+    if (field == 14) utime = std::strtoull(text.c_str() + at, nullptr, 10);
+    if (field == 15) stime = std::strtoull(text.c_str() + at, nullptr, 10);
+    at = end == std::string::npos ? text.size() : end + 1;
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 // A field of /proc/PID/status in bytes (VmRSS, VmHWM), or 0.
 std::size_t process_memory(long pid, const char* field) {
@@ -115,6 +138,7 @@ public:
       if (!started_all_ && open_ == conns_.size()) {
         started_all_ = true;
         measure_start = clock_type::now();
+        cpu_start_ = process_cpu_seconds(s_.server_pid);
         if (s_.idle) {
           usleep(500 * 1000);
           idle_memory = process_memory(s_.server_pid, "VmRSS:");
@@ -127,6 +151,9 @@ public:
         }
       }
       if (!stopping && clock_type::now() >= deadline) {
+        measure_end_ = clock_type::now();
+        cpu_end_ = process_cpu_seconds(s_.server_pid);
+        counted_ = total_received_;
         stop_all();
         stopping = true;
       }
@@ -138,7 +165,12 @@ public:
       const int n = epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), 100);
       for (int i = 0; i < n; ++i) handle(conns_[events[static_cast<std::size_t>(i)].data.u64], events[static_cast<std::size_t>(i)].events);
     }
-    const double elapsed = std::chrono::duration<double>(clock_type::now() - measure_start).count();
+    if (measure_end_ == clock_type::time_point{}) { // --messages: the load ended with the last echo
+      measure_end_ = clock_type::now();
+      cpu_end_ = process_cpu_seconds(s_.server_pid);
+      counted_ = total_received_;
+    }
+    const double elapsed = std::chrono::duration<double>(measure_end_ - measure_start).count();
     return report(elapsed, memory_before, idle_memory);
   }
 
@@ -162,7 +194,8 @@ private:
       std::fprintf(stderr, "connect: %s\n", std::strerror(errno));
       std::exit(1);
     }
-    c.out = "GET / HTTP/1.1\r\nHost: " + s_.host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    if (!s_.raw)
+      c.out = "GET / HTTP/1.1\r\nHost: " + s_.host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     c.state = phase::upgrading;
     ++upgrading_;
@@ -186,6 +219,7 @@ private:
 
   void begin_close(connection& c) {
     if (c.state != phase::open) return;
+    if (s_.raw) return finish(c); // a TCP echo has no close handshake
     c.state = phase::closing;
     c.out += close_frame_;
     flush(c);
@@ -238,6 +272,12 @@ private:
 
   void handle(connection& c, std::uint32_t what) {
     if (c.state == phase::done) return;
+    if (s_.raw && c.state == phase::upgrading && (what & EPOLLOUT)) { // connected: a TCP echo needs no handshake
+      c.state = phase::open;
+      --upgrading_;
+      ++open_;
+      if (started_all_ && !stopping_) top_up(c);
+    }
     if (what & EPOLLOUT) flush(c);
     if (!(what & (EPOLLIN | EPOLLHUP | EPOLLERR))) return;
     char buffer[65536];
@@ -270,7 +310,12 @@ private:
       if (started_all_ && !s_.idle && !stopping_) top_up(c);
     }
     std::size_t at = 0;
-    while (c.in.size() - at >= 2) {
+    while (s_.raw && c.in.size() - at >= frame_.size()) { // our frames, back as they were sent
+      if (std::memcmp(c.in.data() + at, frame_.data(), frame_.size()) != 0) ++corrupt_;
+      record_echo(c);
+      at += frame_.size();
+    }
+    while (!s_.raw && c.in.size() - at >= 2) {
       const auto* bytes = reinterpret_cast<const std::uint8_t*>(c.in.data() + at);
       std::size_t length = bytes[1] & 0x7F, header = 2;
       if (length == 126) {
@@ -291,13 +336,8 @@ private:
         if (!(bytes[0] & 0x80) || length != payload_.size() ||
             std::memcmp(bytes + header, payload_.data(), length) != 0) {
           ++corrupt_;
-        } else if (!c.sent_at.empty()) {
-          const auto rtt = clock_type::now() - c.sent_at.front();
-          c.sent_at.pop_front();
-          if (samples_.size() < 2'000'000) samples_.push_back(std::chrono::duration<double, std::micro>(rtt).count());
         }
-        ++c.received;
-        ++total_received_;
+        record_echo(c);
       } else if (opcode == 9) { // a keepalive ping: answer it
         std::string payload(reinterpret_cast<const char*>(bytes + header), length);
         c.out += masked_frame(10, payload);
@@ -312,6 +352,16 @@ private:
     flush(c);
   }
 
+  void record_echo(connection& c) {
+    if (!c.sent_at.empty()) {
+      const auto rtt = clock_type::now() - c.sent_at.front();
+      c.sent_at.pop_front();
+      if (samples_.size() < 2'000'000) samples_.push_back(std::chrono::duration<double, std::micro>(rtt).count());
+    }
+    ++c.received;
+    ++total_received_;
+  }
+
   int report(double elapsed, std::size_t memory_before, std::size_t idle_memory) {
     std::sort(samples_.begin(), samples_.end());
     const auto percentile = [&](double p) {
@@ -324,9 +374,11 @@ private:
                 s_.binary ? "binary" : "text");
     if (!s_.idle) {
       std::printf("messages %llu in %.2f s: %.0f msgs/s, %.1f MB/s each way\n",
-                  static_cast<unsigned long long>(total_received_), elapsed, static_cast<double>(total_received_) / elapsed,
-                  static_cast<double>(total_received_) * static_cast<double>(s_.size) / elapsed / 1e6);
+                  static_cast<unsigned long long>(counted_), elapsed, static_cast<double>(counted_) / elapsed,
+                  static_cast<double>(counted_) * static_cast<double>(s_.size) / elapsed / 1e6);
       std::printf("round trip: p50 %.1f us, p99 %.1f us\n", percentile(0.5), percentile(0.99));
+      if (s_.server_pid > 0 && counted_ > 0)
+        std::printf("server CPU: %.3f us per message\n", (cpu_end_ - cpu_start_) * 1e6 / static_cast<double>(counted_));
     }
     if (s_.server_pid > 0) {
       std::printf("server memory: %zu KiB before, peak %zu KiB", memory_before / 1024, peak / 1024);
@@ -348,7 +400,10 @@ private:
   std::vector<connection> conns_;
   std::size_t upgrading_ = 0, open_ = 0, done_ = 0, corrupt_ = 0, errors_ = 0;
   std::uint64_t total_received_ = 0;
+  std::uint64_t counted_ = 0; // echoes within the measured time
   bool started_all_ = false, stopping_ = false;
+  clock_type::time_point measure_end_{};
+  double cpu_start_ = 0, cpu_end_ = 0;
   std::vector<double> samples_;
 };
 
@@ -369,6 +424,7 @@ int main(int argc, char** argv) {
     else if (arg == "--seconds") s.seconds = std::atof(value().c_str());
     else if (arg == "--idle") s.idle = true;
     else if (arg == "--server-pid") s.server_pid = std::atol(value().c_str());
+    else if (arg == "--raw") s.raw = true;
     else {
       std::fprintf(stderr, "unknown option %s (see the comment at the top of loadgen.cpp)\n", arg.c_str());
       return 2;

@@ -1,0 +1,70 @@
+// beast_echo: the same echo server as examples/echo_server, written with
+// Boost.Beast (Debian libboost-dev), for the side-by-side runs of
+// bench/compare.sh: one thread, one session per connection, read then write.
+//   beast_echo --port P   (prints ws://127.0.0.1:PORT/)
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+using tcp = net::ip::tcp;
+
+namespace {
+
+class session : public std::enable_shared_from_this<session> {
+public:
+  explicit session(tcp::socket socket) : ws_(std::move(socket)) {}
+
+  void start() {
+    ws_.read_message_max(64 * 1024 * 1024);
+    ws_.auto_fragment(false);
+    ws_.async_accept([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->read();
+    });
+  }
+
+private:
+  void read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->ws_.text(self->ws_.got_text());
+      self->ws_.async_write(self->buffer_.data(), [self](beast::error_code written, std::size_t) {
+        if (written) return;
+        self->buffer_.consume(self->buffer_.size());
+        self->read();
+      });
+    });
+  }
+
+  beast::websocket::stream<tcp::socket> ws_;
+  beast::flat_buffer buffer_;
+};
+
+void accept_next(tcp::acceptor& acceptor) {
+  acceptor.async_accept([&acceptor](beast::error_code ec, tcp::socket socket) {
+    if (!ec) {
+      socket.set_option(tcp::no_delay(true));
+      std::make_shared<session>(std::move(socket))->start();
+    }
+    accept_next(acceptor);
+  });
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  unsigned short port = 0;
+  for (int i = 1; i + 1 < argc; i += 2)
+    if (std::strcmp(argv[i], "--port") == 0) port = static_cast<unsigned short>(std::atoi(argv[i + 1]));
+  net::io_context io(1);
+  tcp::acceptor acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  std::printf("ws://127.0.0.1:%d/\n", acceptor.local_endpoint().port());
+  std::fflush(stdout);
+  accept_next(acceptor);
+  io.run();
+}
