@@ -177,7 +177,7 @@ TEST_CASE("deflate: a peer that agreed to an 8-bit window may reach back 9 bits"
   CHECK(inflate_message(receiver, second) == letters);
 }
 
-TEST_CASE("deflate: streams are created on first use; memory is reported") {
+TEST_CASE("deflate: streams are created on first use, and their memory is reported") {
   deflate_options opts;
   opts.memory_level = 4;
   deflate_codec codec(both(false, 15), opts);

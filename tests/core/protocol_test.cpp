@@ -293,7 +293,7 @@ TEST_CASE("sending checks its arguments") {
   CHECK_FALSE(another.serialize_close(1000, std::string(123, 'r'), out));
 }
 
-TEST_CASE("clients mask every frame with a fresh key; servers never mask") {
+TEST_CASE("clients mask every frame with a fresh key, servers never mask") {
   protocol client(role::client);
   std::vector<std::uint8_t> out;
   REQUIRE_FALSE(client.serialize_message(message_kind::binary, "same", out));

@@ -303,7 +303,7 @@ TEST_CASE("server: upgrades past max_connections get 503") {
 }
 
 #if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
-TEST_CASE("server: send's compress override; compressor memory in the statistics") {
+TEST_CASE("server: send's compress override, and compressor memory in the statistics") {
   asio::io_context io;
   asiows::server_options opts;
   opts.connection.enable_deflate = true;

@@ -117,7 +117,7 @@ TEST_CASE("stream: text and binary echo from 0 bytes to 16 MiB over TCP") {
   CHECK(f.session->echoed == 16);
 }
 
-TEST_CASE("stream: fragmented sends arrive as one message; read_some streams the pieces") {
+TEST_CASE("stream: fragmented sends arrive as one message, and read_some streams the pieces") {
   asiows::options fragmenting;
   fragmenting.auto_fragment_size = 1000;
   echo_fixture f({}, fragmenting);
@@ -138,7 +138,7 @@ TEST_CASE("stream: fragmented sends arrive as one message; read_some streams the
   CHECK(streamed == "Hello");
 }
 
-TEST_CASE("stream: the client closes; both sides see the close handshake") {
+TEST_CASE("stream: the client closes, and both sides see the close handshake") {
   echo_fixture f;
   f.handshake();
   const auto ec = run(f.io, [&](auto done) { f.client->async_close(asiows::close_code::normal, "done", done); }).error;
