@@ -2,6 +2,8 @@
 // Boost.Beast (Debian libboost-dev), for the side-by-side runs of
 // bench/compare.sh: one thread, one session per connection, read then write.
 //   beast_echo --port P   (prints ws://127.0.0.1:PORT/)
+#include <utility> // first: Boost 1.74's awaitable.hpp uses std::exchange without it (g++ 12, C++20)
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
