@@ -98,19 +98,21 @@ class Connection:
 
     # ---- sending ----
     def send_raw(self, data, chunk=None, delay=0.0):
-        if chunk is None:
-            self.sock.sendall(data)
-            return
-        for at in range(0, len(data), chunk):
-            self.sock.sendall(data[at:at + chunk])
-            if delay:
-                time.sleep(delay)
+        """Sends data (in chunks, with pauses, if asked). The other side may fail the
+        connection midway (that is often what a case tests): the case then reads what it did."""
+        try:
+            if chunk is None:
+                self.sock.sendall(data)
+                return
+            for at in range(0, len(data), chunk):
+                self.sock.sendall(data[at:at + chunk])
+                if delay:
+                    time.sleep(delay)
+        except OSError:
+            pass
 
     def send_frame(self, opcode, payload=b"", fin=True, rsv=0, chunk=None, delay=0.0, **kwargs):
-        try:
-            self.send_raw(encode_frame(opcode, payload, fin, rsv, self.role == "client", **kwargs), chunk, delay)
-        except OSError:
-            pass  # the other side may have failed the connection already; the case reads what it did
+        self.send_raw(encode_frame(opcode, payload, fin, rsv, self.role == "client", **kwargs), chunk, delay)
 
     def send_message(self, opcode, payload, compress=False):
         if compress:
