@@ -31,21 +31,10 @@ workloads=("16b-1:--connections 100 --in-flight 1 --size 16"
            "16b-16:--connections 100 --in-flight 16 --size 16"
            "64k-text:--connections 10 --in-flight 1 --size 65536"
            "1m-binary:--connections 10 --in-flight 1 --size 1048576 --binary")
+source scripts/start-server.sh
 results=$(mktemp) log=$(mktemp)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -f "$log"' EXIT
-
-start() { # starts server $1 pinned; sets pid and port
-  "${pin_server[@]}" $(server_command "$1") --port 0 >"$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do
-    port=$(grep -o -m1 -E ':[0-9]+/' "$log" | tr -dc '0-9' || true)
-    [ -n "$port" ] && return 0
-    sleep 0.05
-  done
-  echo "$1 did not start"; cat "$log"; exit 1
-}
-stop() { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; pid=; }
+trap 'stop_server; rm -f "$log"' EXIT
+start() { start_server "$log" "${pin_server[@]}" $(server_command "$1") --port 0; } # server $1, pinned
 
 for round in $(seq "$rounds"); do
   for server in "${servers[@]}"; do
@@ -54,8 +43,8 @@ for round in $(seq "$rounds"); do
       start "$server"
       raw_flag=(); [ "$server" = raw ] && raw_flag=(--raw)
       out=$("${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" $args --seconds "$seconds" \
-            --server-pid "$pid" "${raw_flag[@]}" || true)
-      stop
+            --server-pid "$server_pid" "${raw_flag[@]}" || true)
+      stop_server
       rate=$(echo "$out" | sed -n 's/.*: \([0-9]*\) msgs\/s.*/\1/p')
       cpu=$(echo "$out" | sed -n 's/server CPU: \([0-9.]*\) us.*/\1/p')
       echo "$out" | grep -q '^ok' || echo "round $round $server $name: $(echo "$out" | tail -1)" >&2
@@ -64,8 +53,8 @@ for round in $(seq "$rounds"); do
     start "$server"
     raw_flag=(); [ "$server" = raw ] && raw_flag=(--raw)
     out=$("${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" --connections 10000 --idle \
-          --server-pid "$pid" "${raw_flag[@]}" || true)
-    stop
+          --server-pid "$server_pid" "${raw_flag[@]}" || true)
+    stop_server
     idle=$(echo "$out" | sed -n 's/.*idle: \([0-9]*\) B per connection.*/\1/p')
     echo "$round $server idle ${idle:-0} 0" >>"$results"
     echo "round $round: $server done" >&2

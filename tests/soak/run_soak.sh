@@ -14,26 +14,14 @@ if [ "$limit" -lt $((connections + 64)) ]; then
   echo "the descriptor limit is $limit: soaking with $connections connections"
 fi
 
+source "$(dirname "$0")/../../scripts/start-server.sh"
 log=$(mktemp)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -f "$log"; }
-trap cleanup EXIT
-
-start_server() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true
-  "$server" --port 0 >"$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 100); do
-    port=$(grep -o -m1 -E ':[0-9]+/' "$log" | tr -dc '0-9' || true)
-    [ -n "$port" ] && return 0
-    sleep 0.05
-  done
-  echo "the server did not start"; cat "$log"; exit 1
-}
+trap 'stop_server; rm -f "$log"' EXIT
 
 echo "== $connections connections, 20 messages each, then a close handshake"
-start_server
-timeout 300 "$loadgen" --port "$port" --connections "$connections" --in-flight 2 --messages 20 --server-pid "$pid"
+start_server "$log" "$server" --port 0
+timeout 300 "$loadgen" --port "$port" --connections "$connections" --in-flight 2 --messages 20 --server-pid "$server_pid"
+stop_server
 echo "== $connections idle connections (a fresh server)"
-start_server
-timeout 300 "$loadgen" --port "$port" --connections "$connections" --idle --server-pid "$pid"
+start_server "$log" "$server" --port 0
+timeout 300 "$loadgen" --port "$port" --connections "$connections" --idle --server-pid "$server_pid"
