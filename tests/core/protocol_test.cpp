@@ -352,3 +352,37 @@ TEST_CASE("prepare_data_frame gives a header for a payload written separately") 
   CHECK(header.op == opcode::continuation);
   CHECK(header.fin);
 }
+
+TEST_CASE("message_buffered tells whether the bytes hold the rest of a message") {
+  protocol server(role::server);
+  const bytes hello = peer_frame(role::server, 0x81, "hello");
+  const bytes ping = peer_frame(role::server, 0x89, "p");
+  const bytes first_half = peer_frame(role::server, 0x01, "hel");
+  const bytes second_half = peer_frame(role::server, 0x80, "lo");
+  const auto buffered = [&](const bytes& wire) { return server.message_buffered(wire.data(), wire.size()); };
+
+  CHECK(buffered(hello));
+  CHECK(buffered(hello + hello));
+  CHECK(buffered(ping + first_half + ping + second_half)); // control frames between fragments
+  CHECK_FALSE(buffered({}));
+  CHECK_FALSE(buffered(bytes(hello.begin(), hello.end() - 1))); // payload cut short
+  CHECK_FALSE(buffered(bytes(hello.begin(), hello.begin() + 1))); // header cut short
+  CHECK_FALSE(buffered(ping));
+  CHECK_FALSE(buffered(ping + first_half));
+  CHECK_FALSE(buffered(peer_frame(role::server, 0x88, close_payload(1000)) + hello)); // a Close ends reading
+  CHECK_FALSE(buffered(bytes{0x83, 0x80, 0, 0, 0, 0})); // reserved opcode: reading fails
+
+  SECTION("only from a frame boundary") {
+    bytes partial(hello.begin(), hello.begin() + 4);
+    CHECK(feed(server, partial).log.empty());
+    const bytes rest(hello.begin() + 4, hello.end());
+    CHECK_FALSE(buffered(rest + hello)); // mid-header: it does not look
+    CHECK(feed(server, rest).log == std::vector<std::string>{"text:hello"});
+    CHECK(buffered(hello));
+  }
+  SECTION("and true means receive() delivers the whole message") {
+    const bytes wire = ping + first_half + second_half + hello;
+    REQUIRE(buffered(wire));
+    CHECK(feed(server, wire).log == std::vector<std::string>{"ping:p", "text:hello", "text:hello"});
+  }
+}

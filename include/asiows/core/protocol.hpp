@@ -181,6 +181,25 @@ public:
   // True while a received message has started and not yet ended.
   bool receiving_message() const noexcept { return receiving_message_; }
 
+  // Whether `data`, the next bytes receive() will see, holds the rest of a
+  // message: every frame up to a final data frame is complete, so receive()
+  // delivers the whole message without more input. Looks at headers only.
+  // False when unsure (between frames is the only place it looks from), and
+  // for a Close or a malformed header: those end reading, not deliver a message.
+  bool message_buffered(const std::uint8_t* data, std::size_t size) const noexcept {
+    if (state_ != close_state::open || !reading_header_ || header_buffered_ != 0) return false;
+    std::size_t position = 0;
+    while (position < size) {
+      frame_header header;
+      const frame_parse_result parsed = parse_frame_header(data + position, size - position, header);
+      if (parsed.status != parse_status::complete || header.op == opcode::close) return false;
+      if (header.payload_length > size - position - parsed.size) return false;
+      position += parsed.size + static_cast<std::size_t>(header.payload_length);
+      if (!is_control(header.op) && header.fin) return true;
+    }
+    return false;
+  }
+
   // Turns on a negotiated per-message compression (permessage-deflate): RSV1
   // marks compressed messages both ways (RFC 7692 6). Messages of at least
   // `threshold` bytes are compressed by default (compress_mode::automatic).
