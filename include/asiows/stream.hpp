@@ -95,6 +95,9 @@ public:
   bool got_text() const noexcept { return impl_->last_message_kind == message_kind::text; }
   // Whether the last async_read_some ended its message.
   bool is_message_done() const noexcept { return impl_->message_done; }
+  // Whether a whole message has already been received (after a whole-message
+  // read), so read_ready() can take it now. False when unsure, never wrongly true.
+  bool message_ready() const noexcept { return impl_->message_ready(); }
   // The peer's Close: its code (close_code::no_status if none came) and reason.
   std::uint16_t close_code() const noexcept { return impl_->peer_close_code; }
   std::string_view close_reason() const noexcept { return impl_->peer_close_reason; }
@@ -212,6 +215,21 @@ public:
   template <class DynamicBuffer, class CompletionToken>
   auto async_read_some(DynamicBuffer buffer, CompletionToken&& token) {
     return async_read_message(std::move(buffer), true, std::forward<CompletionToken>(token));
+  }
+
+  // Takes a message that has already been received (see message_ready()),
+  // appending it to `buffer`, without waiting and without an asynchronous
+  // operation: after an async_read, a pipelining peer's further messages cost
+  // only their parsing. Handle each, then reply to all with one
+  // async_write_batch. Returns the message's size; when no whole message is
+  // here, takes nothing and sets `ec` to asio::error::would_block (use
+  // async_read). Other errors are async_read's (error::closed excepted: a
+  // Close is left for async_read).
+  template <class DynamicBuffer>
+  std::size_t read_ready(DynamicBuffer buffer, std::error_code& ec) {
+    static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
+                  "read_ready needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
+    return detail::read_ready_message(*impl_, std::move(buffer), ec);
   }
 
   // Writes `buffers` as one message of `kind` (in frames of

@@ -575,3 +575,137 @@ TEST_CASE("stream: compress_mode overrides the threshold, per write and per batc
   CHECK(frames[3] == std::make_pair(0x82u, big));
 }
 #endif
+
+namespace {
+
+// A server stream that has accepted the raw peer's handshake; both on `io`, driven from this thread.
+struct accepted_pair {
+  accepted_pair() {
+    auto [server_socket, client_socket] = connected_pair(io);
+    server = std::make_unique<ws_stream>(std::move(server_socket));
+    peer = std::make_unique<raw_peer>(std::move(client_socket), asiows::role::client);
+    pending accept;
+    server->async_accept(accept.handler());
+    std::error_code accept_error;
+    std::thread serve([&] { accept_error = accept.wait(io).error; }); // the peer's handshake blocks this thread
+    peer->handshake();
+    serve.join();
+    REQUIRE_FALSE(accept_error);
+  }
+
+  // The peer's messages, framed and masked, as one write's bytes.
+  std::vector<std::uint8_t> frames(const std::vector<std::string>& messages) {
+    std::vector<std::uint8_t> wire;
+    for (const auto& m : messages) REQUIRE_FALSE(peer->engine().serialize_message(message_kind::text, m, wire));
+    return wire;
+  }
+
+  asio::io_context io;
+  std::unique_ptr<ws_stream> server;
+  std::unique_ptr<raw_peer> peer;
+};
+
+} // namespace
+
+TEST_CASE("stream: read_ready takes the messages already received, and only those") {
+  accepted_pair p;
+  const std::vector<std::uint8_t> fourth = p.frames({"four"});
+  std::vector<std::uint8_t> wire = p.frames({"one", "two", "three"});
+  wire.insert(wire.end(), fourth.begin(), fourth.begin() + 3); // the fourth message's first bytes
+  p.peer->send_raw(wire);
+
+  std::string message;
+  CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
+  CHECK(message == "one");
+  for (const std::string expected : {"two", "three"}) {
+    REQUIRE(p.server->message_ready());
+    message.clear();
+    std::error_code ec;
+    CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == expected.size());
+    CHECK_FALSE(ec);
+    CHECK(message == expected);
+    CHECK(p.server->got_text());
+  }
+  // The fourth is incomplete: nothing is taken, and async_read then reads it whole.
+  CHECK_FALSE(p.server->message_ready());
+  message.clear();
+  std::error_code ec;
+  CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == 0);
+  CHECK(ec == asio::error::would_block);
+  CHECK(message.empty());
+  p.peer->send_raw(std::vector<std::uint8_t>(fourth.begin() + 3, fourth.end()));
+  CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
+  CHECK(message == "four");
+}
+
+TEST_CASE("stream: read_ready leaves a Close to async_read") {
+  accepted_pair p;
+  std::vector<std::uint8_t> wire = p.frames({"one", "two"});
+  REQUIRE_FALSE(p.peer->engine().serialize_close(1000, "bye", wire));
+  p.peer->send_raw(wire);
+  std::string message;
+  CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
+  std::error_code ec;
+  message.clear();
+  CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == 3);
+  CHECK(message == "two");
+  CHECK_FALSE(p.server->message_ready());
+  CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == 0);
+  CHECK(ec == asio::error::would_block);
+  CHECK(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error ==
+        asiows::error::closed);
+  CHECK(p.server->close_code() == 1000);
+  std::string payload;
+  CHECK(p.peer->next_event(payload).close_code == 1000); // the echo of the Close
+}
+
+TEST_CASE("stream: a message read_ready finds invalid fails the connection with 1007") {
+  accepted_pair p;
+  std::vector<std::uint8_t> wire = p.frames({"fine", std::string("\xff", 1)});
+  p.peer->send_raw(wire);
+  std::string message;
+  CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
+  REQUIRE(p.server->message_ready()); // whole, though invalid: its bytes are checked as they are taken
+  std::error_code ec;
+  p.server->read_ready(asio::dynamic_buffer(message), ec);
+  CHECK(ec == asiows::error::invalid_utf8);
+  CHECK_FALSE(p.server->is_open());
+  run_for(p.io, 200ms); // the Close goes out in the background
+  std::string payload;
+  const asiows::event ev = p.peer->next_event(payload);
+  CHECK(ev.type == asiows::event_type::close);
+  CHECK(ev.close_code == 1007);
+  CHECK(p.peer->sees_eof());
+}
+
+TEST_CASE("stream: a server's batch copies short payloads and gathers long ones, all intact and in order") {
+  accepted_pair p;
+  asiows::options opts;
+  SECTION("whole messages") {}
+  SECTION("fragmented at 100 bytes") { opts.auto_fragment_size = 100; }
+  p.server->set_options(opts);
+  std::vector<std::string> payloads;
+  std::vector<asiows::outgoing_message> batch;
+  for (const std::size_t size : {0u, 1u, 125u, 126u, 512u, 513u, 70000u, 3u, 511u, 65536u}) {
+    payloads.push_back(pattern(size));
+    if (size > 0) payloads.back()[0] = static_cast<char>('A' + payloads.size()); // each one different
+  }
+  for (std::size_t i = 0; i < payloads.size(); ++i)
+    batch.push_back({i % 2 ? message_kind::binary : message_kind::text, asio::buffer(payloads[i])});
+  const completion written = run(p.io, [&](auto done) { p.server->async_write_batch(batch.data(), batch.size(), done); });
+  REQUIRE_FALSE(written.error);
+  std::size_t total = 0;
+  for (const auto& payload : payloads) total += payload.size();
+  CHECK(written.bytes == total);
+  for (std::size_t i = 0; i < payloads.size(); ++i) {
+    std::string received, piece;
+    asiows::event ev;
+    do { // one event per frame when fragmented
+      ev = p.peer->next_event(piece);
+      REQUIRE(ev.type == asiows::event_type::message_data);
+      received += piece;
+    } while (!ev.message_complete);
+    CHECK(ev.kind == batch[i].kind);
+    CHECK(received == payloads[i]);
+  }
+}

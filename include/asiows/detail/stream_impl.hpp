@@ -79,9 +79,8 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   bool writing = false;
   asio::steady_timer write_gate;
   std::vector<std::uint8_t> control_out;     // control frames being written
-  std::vector<std::uint8_t> scratch;         // a client's masked payload bytes
+  std::vector<std::uint8_t> scratch;         // masked payloads; a batch's headers and short payloads
   std::vector<asio::const_buffer> gather;    // the buffers of the current write
-  std::vector<frame_prefix> prefixes;        // frame headers of a batch write
   std::vector<std::uint8_t> flat;            // a message's buffers made contiguous, to compress it
 
   // The one deadline: handshake, then idle/keepalive, then close.
@@ -109,6 +108,11 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   std::error_code unusable() const {
     if (engine && !transport_closed) return {};
     return fatal ? fatal : make_error_code(error::closed);
+  }
+
+  // Whether the received bytes not yet parsed hold a whole message.
+  bool message_ready() const noexcept {
+    return engine && !transport_closed && engine->message_buffered(read_buffer.data() + read_begin, read_end - read_begin);
   }
 
   // Ends an opening handshake: the connection opens in `role`, or closes.

@@ -21,23 +21,102 @@ struct discard_sink {};
 
 inline constexpr std::size_t read_buffer_size = 16 * 1024;
 
+// Turns the received bytes buffered in a stream into message bytes in a
+// sink, until a message (or, for async_read_some, a piece of one) is complete,
+// the bytes run out, or reading ends (the peer's Close, a failure).
+template <class NextLayer, class Sink>
+class buffered_parser {
+public:
+  enum class outcome { need_read, done, closing };
+
+  buffered_parser(Sink sink, bool return_after_piece) : sink_(std::move(sink)), return_after_piece_(return_after_piece) {}
+
+  outcome parse(stream_impl<NextLayer>& s) {
+    // Until need_more, even with no bytes left: a compressed message may
+    // still have inflated output to give after its last input byte.
+    for (;;) {
+      const event ev = s.engine->receive(s.read_buffer.data() + s.read_begin, s.read_end - s.read_begin);
+      s.read_begin += ev.consumed;
+      switch (ev.type) {
+      case event_type::need_more:
+        s.read_begin = s.read_end = 0;
+        return outcome::need_read;
+      case event_type::message_data:
+        if (!store(ev.data, ev.size)) {
+          result_ = asio::error::no_buffer_space;
+          s.close_transport();
+          return outcome::done;
+        }
+        transferred_ += ev.size;
+        s.last_message_kind = ev.kind;
+        if (ev.message_complete || (return_after_piece_ && ev.size > 0)) {
+          s.message_done = ev.message_complete;
+          return outcome::done;
+        }
+        break;
+      case event_type::ping:
+        s.flush_control_in_background();
+        break;
+      case event_type::pong:
+        break;
+      case event_type::close:
+        s.peer_close_code = ev.close_code;
+        s.peer_close_reason.assign(ev.text());
+        result_ = error::closed;
+        return outcome::closing;
+      case event_type::failure:
+        result_ = ev.error;
+        return outcome::closing;
+      }
+    }
+  }
+
+  std::error_code& result() noexcept { return result_; }
+  std::size_t transferred() const noexcept { return transferred_; }
+
+private:
+  // Appends message bytes to the sink; false if it has no room.
+  bool store(const std::uint8_t* data, std::size_t size) {
+    if constexpr (std::is_same_v<Sink, discard_sink>) {
+      (void)data;
+      (void)size;
+      return true;
+    } else {
+      const std::size_t old_size = sink_.size();
+      if (size > sink_.max_size() - old_size) return false;
+      sink_.grow(size);
+      asio::buffer_copy(sink_.data(old_size, size), asio::buffer(data, size));
+      return true;
+    }
+  }
+
+  Sink sink_;
+  bool return_after_piece_;
+  std::size_t transferred_ = 0;
+  std::error_code result_;
+};
+
 template <class NextLayer, class Sink>
 class read_op : asio::coroutine {
+  using parser_type = buffered_parser<NextLayer, Sink>;
+  using outcome = typename parser_type::outcome;
+
 public:
   read_op(std::shared_ptr<stream_impl<NextLayer>> impl, Sink sink, bool return_after_piece)
-      : impl_(std::move(impl)), sink_(std::move(sink)), return_after_piece_(return_after_piece) {}
+      : impl_(std::move(impl)), parser_(std::move(sink), return_after_piece) {}
 
   template <class Self>
   void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
     stream_impl<NextLayer>& s = *impl_;
+    std::error_code& result = parser_.result();
     ASIO_CORO_REENTER(*this) {
       if (s.read_active) {
-        result_ = asio::error::in_progress; // one read at a time, as for any Asio stream
-      } else if (!(result_ = s.unusable())) {
+        result = asio::error::in_progress; // one read at a time, as for any Asio stream
+      } else if (!(result = s.unusable())) {
         owns_read_ = true;
         s.read_active = true;
         for (;;) {
-          outcome_ = parse_buffered(s);
+          outcome_ = parser_.parse(s);
           if (outcome_ != outcome::need_read) break;
           if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
           ASIO_CORO_YIELD s.next_layer.async_read_some(asio::buffer(s.read_buffer), std::move(self));
@@ -45,7 +124,7 @@ public:
           if (ec) {
             // EOF after the close handshake (a client waiting for the server) is the clean end.
             const bool clean = s.engine->state() == close_state::closed && ec == asio::error::eof;
-            result_ = clean ? make_error_code(error::closed) : s.translate(ec);
+            result = clean ? make_error_code(error::closed) : s.translate(ec);
             s.close_transport();
             outcome_ = outcome::done;
             break;
@@ -87,79 +166,45 @@ public:
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
       if (owns_read_) s.read_active = false;
-      self.complete(result_, transferred_);
+      self.complete(result, parser_.transferred());
     }
   }
 
 private:
-  enum class outcome { need_read, done, closing };
-
-  // Appends message bytes to the sink; false if it has no room.
-  bool store(const std::uint8_t* data, std::size_t size) {
-    if constexpr (std::is_same_v<Sink, discard_sink>) {
-      (void)data;
-      (void)size;
-      return true;
-    } else {
-      const std::size_t old_size = sink_.size();
-      if (size > sink_.max_size() - old_size) return false;
-      sink_.grow(size);
-      asio::buffer_copy(sink_.data(old_size, size), asio::buffer(data, size));
-      return true;
-    }
-  }
-
-  outcome parse_buffered(stream_impl<NextLayer>& s) {
-    // Until need_more, even with no bytes left: a compressed message may
-    // still have inflated output to give after its last input byte.
-    for (;;) {
-      const event ev = s.engine->receive(s.read_buffer.data() + s.read_begin, s.read_end - s.read_begin);
-      s.read_begin += ev.consumed;
-      switch (ev.type) {
-      case event_type::need_more:
-        s.read_begin = s.read_end = 0;
-        return outcome::need_read;
-      case event_type::message_data:
-        if (!store(ev.data, ev.size)) {
-          result_ = asio::error::no_buffer_space;
-          s.close_transport();
-          return outcome::done;
-        }
-        transferred_ += ev.size;
-        s.last_message_kind = ev.kind;
-        message_done_ = ev.message_complete;
-        if (ev.message_complete || (return_after_piece_ && ev.size > 0)) {
-          s.message_done = message_done_;
-          return outcome::done;
-        }
-        break;
-      case event_type::ping:
-        s.flush_control_in_background();
-        break;
-      case event_type::pong:
-        break;
-      case event_type::close:
-        s.peer_close_code = ev.close_code;
-        s.peer_close_reason.assign(ev.text());
-        result_ = error::closed;
-        return outcome::closing;
-      case event_type::failure:
-        result_ = ev.error;
-        return outcome::closing;
-      }
-    }
-  }
-
   std::shared_ptr<stream_impl<NextLayer>> impl_;
-  Sink sink_;
-  bool return_after_piece_;
+  parser_type parser_;
   bool owns_read_ = false;
   bool did_io_ = false;
-  bool message_done_ = false;
   outcome outcome_ = outcome::need_read;
-  std::size_t transferred_ = 0;
-  std::error_code result_;
 };
+
+// stream<NextLayer>::read_ready: a message message_ready() found already
+// received, taken without waiting. A failure in it (invalid UTF-8, over the
+// size limit) fails the connection: the Close owed goes out in the
+// background, and the transport closes after it, or at close_timeout.
+template <class NextLayer, class Sink>
+std::size_t read_ready_message(stream_impl<NextLayer>& s, Sink sink, std::error_code& ec) {
+  using parser_type = buffered_parser<NextLayer, Sink>;
+  if (s.read_active) {
+    ec = asio::error::in_progress;
+    return 0;
+  }
+  if (!s.message_ready()) { // nothing is taken: the next async_read starts where this would have
+    ec = s.unusable() ? s.unusable() : make_error_code(asio::error::would_block);
+    return 0;
+  }
+  parser_type parser(std::move(sink), false);
+  if (parser.parse(s) == parser_type::outcome::closing) {
+    s.read_begin = s.read_end = 0;
+    s.start_closing_timer();
+    if (s.engine->has_pending_control())
+      s.flush_control_in_background(); // or the write in flight sends it when it ends
+    else if (!s.writing && s.engine->should_close_transport())
+      s.close_transport();
+  }
+  ec = parser.result();
+  return parser.transferred();
+}
 
 } // namespace asiows::detail
 

@@ -204,7 +204,6 @@ private:
   // Fills s.gather with the whole batch; an error when a frame may not be sent.
   std::error_code build(stream_impl<NextLayer>& s) {
     s.refill_control_out();
-    s.prefixes.clear();
     s.scratch.clear();
     if (compresses_any(s)) {
       // The protocol frames (and compresses, as each message's mode says) every message into scratch.
@@ -219,42 +218,72 @@ private:
       s.gather.push_back(asio::buffer(s.scratch));
       return {};
     }
-    const std::size_t fragment_limit = s.settings.auto_fragment_size;
-    // Headers first (the prefixes vector must not move once buffers point into it).
-    for (std::size_t m = 0; m < count_; ++m) {
-      std::size_t left = messages_[m].payload.size();
-      do {
-        const std::size_t piece = fragment_limit == 0 ? left : std::min(fragment_limit, left);
-        left -= piece;
-        s.prefixes.emplace_back();
-        if (auto failure = s.engine->prepare_data_frame(messages_[m].kind, piece, left == 0, s.prefixes.back()))
-          return failure;
-      } while (left > 0);
-      payload_bytes_ += messages_[m].payload.size();
-    }
+    // Frame headers, a client's masked payloads and short payloads are
+    // copied into scratch, which merges them into few iovec entries (each
+    // costs the kernel more than copying a few hundred bytes); longer
+    // payloads of a server are gathered where they are. Scratch is sized
+    // first: the buffers point into it.
+    const bool masked = s.engine->role() == role::client;
+    std::size_t scratch_size = 0;
+    for_each_frame([&](std::size_t, std::size_t, std::size_t piece, bool) {
+      scratch_size += frame_header_size(piece, masked) + (copies_payload(masked, piece) ? piece : 0);
+    });
+    s.scratch.resize(scratch_size);
     s.gather_control_first();
-    std::size_t prefix_index = 0;
-    for (std::size_t m = 0; m < count_; ++m) {
-      const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data());
-      std::size_t left = messages_[m].payload.size();
-      do {
-        const frame_prefix& prefix = s.prefixes[prefix_index++];
-        const std::size_t piece = fragment_limit == 0 ? left : std::min(fragment_limit, left);
-        if (prefix.masked) {
-          const std::size_t start = s.scratch.size();
-          s.scratch.resize(start + prefix.size + piece);
-          std::memcpy(s.scratch.data() + start, prefix.bytes.data(), prefix.size);
-          copy_masked(s.scratch.data() + start + prefix.size, payload, piece, prefix.key);
-        } else {
-          s.gather.push_back(asio::buffer(prefix.bytes.data(), prefix.size));
-          if (piece > 0) s.gather.push_back(asio::buffer(payload, piece));
+    std::size_t used = 0;
+    std::error_code failure;
+    const auto append = [&s](const std::uint8_t* data, std::size_t size) {
+      if (!s.gather.empty()) {
+        asio::const_buffer& last = s.gather.back();
+        if (static_cast<const std::uint8_t*>(last.data()) + last.size() == data) {
+          last = asio::const_buffer(last.data(), last.size() + size);
+          return;
         }
-        payload += piece;
-        left -= piece;
-      } while (left > 0);
-    }
-    if (!s.scratch.empty()) s.gather.push_back(asio::buffer(s.scratch)); // a client's whole batch
+      }
+      s.gather.push_back(asio::buffer(data, size));
+    };
+    for_each_frame([&](std::size_t m, std::size_t offset, std::size_t piece, bool fin) {
+      if (failure) return;
+      frame_prefix prefix;
+      if ((failure = s.engine->prepare_data_frame(messages_[m].kind, piece, fin, prefix))) return;
+      const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data()) + offset;
+      std::uint8_t* out = s.scratch.data() + used;
+      std::memcpy(out, prefix.bytes.data(), prefix.size);
+      std::size_t copied = prefix.size;
+      if (prefix.masked) {
+        copy_masked(out + copied, payload, piece, prefix.key);
+        copied += piece;
+      } else if (copies_payload(false, piece) && piece > 0) {
+        std::memcpy(out + copied, payload, piece);
+        copied += piece;
+      }
+      append(out, copied);
+      if (copied == prefix.size && piece > 0) append(payload, piece); // gathered in place
+      used += copied;
+    });
+    if (failure) return failure;
+    for (std::size_t m = 0; m < count_; ++m) payload_bytes_ += messages_[m].payload.size();
     return {};
+  }
+
+  // Payloads up to this size are copied next to their header rather than gathered.
+  static constexpr std::size_t copy_threshold = 512;
+  static bool copies_payload(bool masked, std::size_t size) noexcept { return masked || size <= copy_threshold; }
+
+  // Calls visit(message index, payload offset, frame payload size, fin) for
+  // each frame of the batch, as options::auto_fragment_size splits them.
+  template <class Visitor>
+  void for_each_frame(Visitor&& visit) const {
+    const std::size_t fragment_limit = impl_->settings.auto_fragment_size;
+    for (std::size_t m = 0; m < count_; ++m) {
+      const std::size_t size = messages_[m].payload.size();
+      std::size_t offset = 0;
+      do {
+        const std::size_t piece = fragment_limit == 0 ? size - offset : std::min(fragment_limit, size - offset);
+        visit(m, offset, piece, offset + piece == size);
+        offset += piece;
+      } while (offset < size);
+    }
   }
 
   bool compresses_any(stream_impl<NextLayer>& s) const {
