@@ -1,8 +1,9 @@
 // echo_server: sends every message back to its sender, text as text and
 // binary as binary. Benchmarks and conformance runs use it.
 //
-// Shows: the low-level stream<> API with callbacks, an accept loop, one
-// strand per connection so any number of threads can run the io_context,
+// Shows: the low-level stream<> API with callbacks, replies batched with
+// message_ready(), read_ready() and async_write_batch, an accept loop, one
+// strand per connection when several threads run the io_context,
 // and wss with a certificate.
 //
 // Accepts permessage-deflate (compression) unless --no-deflate is given.
@@ -53,25 +54,62 @@ private:
     });
   }
 
+  // Reads a message, takes every further one already received, then echoes
+  // them all in one write: a peer that pipelines costs one read and one
+  // write call per batch, not per message. Buffers are reused, so the
+  // steady state allocates nothing.
   void read() {
-    message_.clear();
-    ws_.async_read(asio::dynamic_buffer(message_), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+    ws_.async_read(asio::dynamic_buffer(next_buffer()), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
       if (ec) return; // closed by the peer, or failed: nothing left to do
-      const auto kind = self->ws_.got_text() ? asiows::message_kind::text : asiows::message_kind::binary;
-      self->ws_.async_write(kind, asio::buffer(self->message_), [self](std::error_code write_error, std::size_t) {
-        if (!write_error) self->read();
-      });
+      self->keep_received();
+      while (self->count_ < max_batch && self->ws_.message_ready()) {
+        self->ws_.read_ready(asio::dynamic_buffer(self->next_buffer()), ec);
+        if (ec) return; // the connection failed on this message (e.g. invalid UTF-8)
+        self->keep_received();
+      }
+      self->write();
     });
   }
 
+  // The buffer the next message goes into.
+  std::string& next_buffer() {
+    if (count_ == messages_.size()) messages_.emplace_back();
+    messages_[count_].payload.clear();
+    return messages_[count_].payload;
+  }
+
+  void keep_received() { messages_[count_++].text = ws_.got_text(); }
+
+  void write() {
+    batch_.clear();
+    for (std::size_t i = 0; i < count_; ++i) {
+      const auto kind = messages_[i].text ? asiows::message_kind::text : asiows::message_kind::binary;
+      batch_.push_back({kind, asio::buffer(messages_[i].payload)});
+    }
+    ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+      self->count_ = 0;
+      if (!ec) self->read();
+    });
+  }
+
+  struct received {
+    std::string payload;
+    bool text = false;
+  };
+  static constexpr std::size_t max_batch = 64;
+
   asiows::stream<Socket> ws_;
-  std::string message_;
+  std::vector<received> messages_; // [0, count_) are waiting to be echoed
+  std::size_t count_ = 0;
+  std::vector<asiows::outgoing_message> batch_;
 };
 
-// Accepts TCP connections for ever, each on a strand of its own.
-void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, bool deflate) {
-  acceptor.async_accept(asio::make_strand(acceptor.get_executor()), [&acceptor, tls, deflate](std::error_code ec,
-                                                                                              tcp::socket socket) {
+// Accepts TCP connections for ever. With several threads, each connection
+// gets a strand of its own; with one, the strand would only cost time.
+void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, bool deflate, bool threaded) {
+  const asio::any_io_executor executor =
+      threaded ? asio::any_io_executor(asio::make_strand(acceptor.get_executor())) : acceptor.get_executor();
+  acceptor.async_accept(executor, [&acceptor, tls, deflate, threaded](std::error_code ec, tcp::socket socket) {
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
       if (tls)
@@ -80,7 +118,7 @@ void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, bool deflate)
       else
         std::make_shared<echo_connection<tcp::socket>>(std::move(socket), deflate)->start();
     }
-    accept_loop(acceptor, tls, deflate);
+    accept_loop(acceptor, tls, deflate, threaded);
   });
 }
 
@@ -106,7 +144,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<asio::ssl::context> tls;
   if (!cert.empty()) tls = std::make_unique<asio::ssl::context>(asiows::ssl::make_server_context(cert, key));
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address(address), port));
-  accept_loop(acceptor, tls.get(), deflate);
+  accept_loop(acceptor, tls.get(), deflate, threads > 1);
   std::printf("echo_server listening on %s://%s:%u/ with %d thread(s)\n", tls ? "wss" : "ws", address.c_str(),
               acceptor.local_endpoint().port(), threads);
   std::fflush(stdout);
