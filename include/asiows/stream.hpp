@@ -143,10 +143,9 @@ public:
   auto async_accept(http_request request, asio::const_buffer already_received, Decider&& decide,
                     CompletionToken&& token) {
     const auto* bytes = static_cast<const std::uint8_t*>(already_received.data());
-    impl_->read_buffer.assign(bytes, bytes + already_received.size());
+    impl_->read_buffer.assign(bytes, already_received.size());
     impl_->read_begin = 0;
     impl_->read_end = already_received.size();
-    if (impl_->read_buffer.size() < detail::read_buffer_size) impl_->read_buffer.resize(detail::read_buffer_size);
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
         token, impl_->next_layer);

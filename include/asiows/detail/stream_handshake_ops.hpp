@@ -48,7 +48,7 @@ bool feed_buffered(stream_impl<NextLayer>& s, Reader& reader) {
   const auto progress = reader.feed(reinterpret_cast<const char*>(s.read_buffer.data()) + s.read_begin,
                                     s.read_end - s.read_begin);
   s.read_begin += progress.consumed;
-  if (s.read_begin == s.read_end) s.read_begin = s.read_end = 0;
+  s.release_read_buffer_if_parsed();
   return progress.status != parse_status::need_more;
 }
 
@@ -74,9 +74,7 @@ public:
         if (!given_request_) {
           // Read until the request's blank line; slow or endless requests meet the timeout or the size limit.
           while (!feed_buffered(s, reader_)) {
-            if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
-            ASIO_CORO_YIELD s.next_layer.async_read_some(
-                asio::buffer(s.read_buffer.data() + s.read_end, s.read_buffer.size() - s.read_end), std::move(self));
+            ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
             did_io_ = true;
             if (ec) {
               result_ = s.translate(ec);
@@ -177,9 +175,9 @@ public:
         result_ = s.translate(ec);
         if (!ec) {
           shutdown_lowest_layer_send(s.next_layer);
-          if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
+          s.read_begin = s.read_end = 0; // what the client sends now is read only to be dropped
           do {
-            ASIO_CORO_YIELD s.next_layer.async_read_some(asio::buffer(s.read_buffer), std::move(self));
+            ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
           } while (!ec);
         }
         s.close_transport();
@@ -214,9 +212,7 @@ public:
         did_io_ = true;
         if (ec) result_ = s.translate(ec);
         while (!result_ && !feed_buffered(s, handshake_)) {
-          if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
-          ASIO_CORO_YIELD s.next_layer.async_read_some(
-              asio::buffer(s.read_buffer.data() + s.read_end, s.read_buffer.size() - s.read_end), std::move(self));
+          ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
           if (ec) result_ = s.translate(ec);
           else s.read_end += bytes;
         }

@@ -9,6 +9,7 @@
 #include <asiows/core/options.hpp>
 #include <asiows/core/protocol.hpp>
 #include <asiows/core/server_handshake.hpp>
+#include <asiows/detail/read_block.hpp>
 
 #include <asio/buffer.hpp>
 #include <asio/socket_base.hpp>
@@ -68,8 +69,9 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   options settings;
   std::optional<protocol> engine; // exists once the opening handshake is done
 
-  // Received bytes not yet parsed: [read_begin, read_end) of read_buffer.
-  std::vector<std::uint8_t> read_buffer;
+  // Received bytes not yet parsed: [read_begin, read_end) of read_buffer,
+  // which is held only while there are some, or a read is filling it.
+  read_block read_buffer;
   std::size_t read_begin = 0;
   std::size_t read_end = 0;
   bool read_active = false;
@@ -108,6 +110,19 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   std::error_code unusable() const {
     if (engine && !transport_closed) return {};
     return fatal ? fatal : make_error_code(error::closed);
+  }
+
+  // Where the next read puts its bytes: after those not yet parsed.
+  asio::mutable_buffer read_space() {
+    read_buffer.acquire();
+    return asio::buffer(read_buffer.data() + read_end, read_buffer.size() - read_end);
+  }
+
+  // Gives the read buffer back once every byte in it is parsed.
+  void release_read_buffer_if_parsed() noexcept {
+    if (read_begin != read_end) return;
+    read_begin = read_end = 0;
+    read_buffer.release();
   }
 
   // Whether the received bytes not yet parsed hold a whole message.

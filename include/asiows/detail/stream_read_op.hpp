@@ -11,15 +11,15 @@
 #include <asio/coroutine.hpp>
 #include <asio/error.hpp>
 #include <asio/post.hpp>
+#include <asio/socket_base.hpp>
 
 #include <memory>
+#include <type_traits>
 
 namespace asiows::detail {
 
 // Message data goes nowhere: used while closing.
 struct discard_sink {};
-
-inline constexpr std::size_t read_buffer_size = 16 * 1024;
 
 // Turns the received bytes buffered in a stream into message bytes in a
 // sink, until a message (or, for async_read_some, a piece of one) is complete,
@@ -31,15 +31,25 @@ public:
 
   buffered_parser(Sink sink, bool return_after_piece) : sink_(std::move(sink)), return_after_piece_(return_after_piece) {}
 
+  // Parses what is buffered; gives the read buffer back if nothing is left in it.
   outcome parse(stream_impl<NextLayer>& s) {
+    const outcome result = parse_events(s);
+    s.release_read_buffer_if_parsed();
+    return result;
+  }
+
+  std::error_code& result() noexcept { return result_; }
+  std::size_t transferred() const noexcept { return transferred_; }
+
+private:
+  outcome parse_events(stream_impl<NextLayer>& s) {
     // Until need_more, even with no bytes left: a compressed message may
     // still have inflated output to give after its last input byte.
     for (;;) {
       const event ev = s.engine->receive(s.read_buffer.data() + s.read_begin, s.read_end - s.read_begin);
       s.read_begin += ev.consumed;
       switch (ev.type) {
-      case event_type::need_more:
-        s.read_begin = s.read_end = 0;
+      case event_type::need_more: // every byte was consumed
         return outcome::need_read;
       case event_type::message_data:
         if (!store(ev.data, ev.size)) {
@@ -71,10 +81,6 @@ public:
     }
   }
 
-  std::error_code& result() noexcept { return result_; }
-  std::size_t transferred() const noexcept { return transferred_; }
-
-private:
   // Appends message bytes to the sink; false if it has no room.
   bool store(const std::uint8_t* data, std::size_t size) {
     if constexpr (std::is_same_v<Sink, discard_sink>) {
@@ -118,9 +124,9 @@ public:
         for (;;) {
           outcome_ = parser_.parse(s);
           if (outcome_ != outcome::need_read) break;
-          if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
-          ASIO_CORO_YIELD s.next_layer.async_read_some(asio::buffer(s.read_buffer), std::move(self));
+          ASIO_CORO_YIELD start_receive(s, std::move(self));
           did_io_ = true;
+          bytes = finish_receive(s, ec, bytes);
           if (ec) {
             // EOF after the close handshake (a client waiting for the server) is the clean end.
             const bool clean = s.engine->state() == close_state::closed && ec == asio::error::eof;
@@ -129,6 +135,7 @@ public:
             outcome_ = outcome::done;
             break;
           }
+          if (bytes == 0) continue; // woken with nothing to read after all: wait again
           s.read_begin = 0;
           s.read_end = bytes;
           s.note_received();
@@ -151,14 +158,15 @@ public:
             s.close_transport();
           } else {
             // A client after the close handshake: the server closes TCP first (RFC 6455 7.1.1).
+            s.read_begin = s.read_end = 0; // what comes now is read only to be dropped
             while (!s.transport_closed) {
-              if (s.read_buffer.empty()) s.read_buffer.resize(read_buffer_size);
-              ASIO_CORO_YIELD s.next_layer.async_read_some(asio::buffer(s.read_buffer), std::move(self));
+              ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
               did_io_ = true;
               if (ec) s.close_transport();
             }
           }
           s.read_begin = s.read_end = 0;
+          s.read_buffer.release();
         }
       }
       if (!did_io_) {
@@ -171,6 +179,35 @@ public:
   }
 
 private:
+  // A socket is waited on without a buffer, and read once readable (into a
+  // block lent for as long as its bytes last); any other stream is read
+  // the usual way, holding the buffer while it waits.
+  static constexpr bool waits_unbuffered = std::is_base_of_v<asio::socket_base, NextLayer>;
+
+  template <class Self>
+  void start_receive(stream_impl<NextLayer>& s, Self&& self) {
+    if constexpr (waits_unbuffered)
+      s.next_layer.async_wait(asio::socket_base::wait_read, std::forward<Self>(self));
+    else
+      s.next_layer.async_read_some(s.read_space(), std::forward<Self>(self));
+  }
+
+  // The bytes received: for a socket that became readable, reads them now
+  // (0 when another reader took them first, or the wake-up was spurious).
+  std::size_t finish_receive(stream_impl<NextLayer>& s, std::error_code& ec, std::size_t bytes) {
+    if constexpr (waits_unbuffered) {
+      if (ec) return 0;
+      if (!s.next_layer.non_blocking()) s.next_layer.non_blocking(true, ec);
+      if (!ec) bytes = s.next_layer.read_some(s.read_space(), ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) {
+        ec = {};
+        bytes = 0;
+      }
+      if (bytes == 0) s.read_buffer.release();
+    }
+    return bytes;
+  }
+
   std::shared_ptr<stream_impl<NextLayer>> impl_;
   parser_type parser_;
   bool owns_read_ = false;
@@ -196,6 +233,7 @@ std::size_t read_ready_message(stream_impl<NextLayer>& s, Sink sink, std::error_
   parser_type parser(std::move(sink), false);
   if (parser.parse(s) == parser_type::outcome::closing) {
     s.read_begin = s.read_end = 0;
+    s.read_buffer.release();
     s.start_closing_timer();
     if (s.engine->has_pending_control())
       s.flush_control_in_background(); // or the write in flight sends it when it ends
