@@ -54,6 +54,17 @@ void shutdown_lowest_layer_send(Stream& stream) {
     stream.shutdown(asio::socket_base::shutdown_send, ignored);
 }
 
+// The buffers of a write, as a view: asio::async_write keeps a copy of the
+// sequence it is given, and a copy of the vector would allocate per write.
+struct buffers_view {
+  using value_type = asio::const_buffer;
+  using const_iterator = const asio::const_buffer*;
+  const_iterator first;
+  const_iterator last;
+  const_iterator begin() const noexcept { return first; }
+  const_iterator end() const noexcept { return last; }
+};
+
 template <class NextLayer>
 struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   using clock = std::chrono::steady_clock;
@@ -203,6 +214,8 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     control_out.resize(max_pending_control_size);
     control_out.resize(engine ? engine->take_pending_control(control_out.data()) : 0);
   }
+
+  buffers_view gathered() const noexcept { return {gather.data(), gather.data() + gather.size()}; }
 
   // Starts the gather list of a write with control_out, so owed replies go first.
   void gather_control_first() {
