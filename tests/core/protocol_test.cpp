@@ -386,3 +386,20 @@ TEST_CASE("message_buffered tells whether the bytes hold the rest of a message")
     CHECK(feed(server, wire).log == std::vector<std::string>{"ping:p", "text:hello", "text:hello"});
   }
 }
+
+TEST_CASE("payload_ahead counts the data frame payload that receive() would return in place") {
+  protocol server(role::server);
+  CHECK(server.payload_ahead() == 0); // between frames
+  const bytes frame = peer_frame(role::server, 0x82, std::string(300, 'x'));
+  const std::size_t header = 2 + 2 + 4; // 16-bit length, mask key
+  bytes head(frame.begin(), frame.begin() + static_cast<std::ptrdiff_t>(header + 100));
+  feed(server, head);
+  CHECK(server.payload_ahead() == 200);
+  bytes rest(frame.begin() + static_cast<std::ptrdiff_t>(header + 100), frame.end());
+  feed(server, rest);
+  CHECK(server.payload_ahead() == 0);
+
+  const bytes ping = peer_frame(role::server, 0x89, "abc");
+  feed(server, bytes(ping.begin(), ping.begin() + 7));
+  CHECK(server.payload_ahead() == 0); // a control frame's payload is gathered by the protocol
+}

@@ -709,3 +709,19 @@ TEST_CASE("stream: a server's batch copies short payloads and gathers long ones,
     CHECK(received == payloads[i]);
   }
 }
+
+TEST_CASE("stream: invalid UTF-8 deep in a large text message fails it with 1007") {
+  accepted_pair p;
+  std::string text(100000, 'a');
+  text[60000] = '\xff';
+  p.peer->send(message_kind::text, text);
+  std::string message;
+  CHECK(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error ==
+        asiows::error::invalid_utf8);
+  CHECK(message.size() <= 60000); // nothing from the invalid piece on is delivered
+  run_for(p.io, 200ms);
+  std::string payload;
+  const asiows::event ev = p.peer->next_event(payload);
+  CHECK(ev.type == asiows::event_type::close);
+  CHECK(ev.close_code == 1007);
+}

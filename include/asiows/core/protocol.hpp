@@ -181,6 +181,17 @@ public:
   // True while a received message has started and not yet ended.
   bool receiving_message() const noexcept { return receiving_message_; }
 
+  // How many of the next bytes are payload of the data frame being received
+  // that receive() would return in place, as they are (uncompressed): a
+  // caller may read that many straight into its message buffer and hand them
+  // to receive() there, saving a copy. 0 between frames, in control frames
+  // and compressed messages, and once reading has ended.
+  std::uint64_t payload_ahead() const noexcept {
+    if (state_ != close_state::open && state_ != close_state::close_sent) return 0;
+    if (reading_header_ || is_control(frame_.op) || receiving_compressed_) return 0;
+    return frame_remaining_;
+  }
+
   // Whether `data`, the next bytes receive() will see, holds the rest of a
   // message: every frame up to a final data frame is complete, so receive()
   // delivers the whole message without more input. Looks at headers only.

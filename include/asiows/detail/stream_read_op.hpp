@@ -13,7 +13,9 @@
 #include <asio/post.hpp>
 #include <asio/socket_base.hpp>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <type_traits>
 
 namespace asiows::detail {
@@ -38,6 +40,49 @@ public:
     return result;
   }
 
+  // Room at the end of the sink for `wanted` payload bytes to be read into
+  // directly; empty when the sink cannot take them so (not one contiguous
+  // buffer, or no room): then they are read into the stream's buffer.
+  asio::mutable_buffer reserve_in_place(std::size_t wanted) {
+    if constexpr (std::is_same_v<Sink, discard_sink>) {
+      (void)wanted;
+      return {};
+    } else if constexpr (!std::is_same_v<typename Sink::mutable_buffers_type, asio::mutable_buffer>) {
+      (void)wanted;
+      return {};
+    } else {
+      const std::size_t old_size = sink_.size();
+      if (wanted > sink_.max_size() - old_size) return {};
+      sink_.grow(wanted);
+      reserved_ = wanted;
+      return sink_.data(old_size, wanted);
+    }
+  }
+
+  // Hands the `bytes` read into the reserved room to the protocol, which
+  // unmasks and checks them where they are; the unused room is given back.
+  outcome take_in_place(stream_impl<NextLayer>& s, std::size_t bytes) {
+    if constexpr (std::is_same_v<Sink, discard_sink>) {
+      (void)s;
+      (void)bytes;
+      return outcome::need_read;
+    } else {
+      sink_.shrink(reserved_ - bytes);
+      reserved_ = 0;
+      if (bytes == 0) return outcome::need_read;
+      const asio::mutable_buffer region = sink_.data(sink_.size() - bytes, bytes);
+      const event ev = s.engine->receive(static_cast<std::uint8_t*>(region.data()), bytes);
+      if (ev.type != event_type::message_data) sink_.shrink(bytes); // a failure (invalid UTF-8)
+      return handle(s, ev, false).value_or(outcome::need_read);
+    }
+  }
+
+  // Gives back the room reserve_in_place() took, when the read failed.
+  void cancel_in_place() {
+    if constexpr (!std::is_same_v<Sink, discard_sink>) sink_.shrink(reserved_);
+    reserved_ = 0;
+  }
+
   std::error_code& result() noexcept { return result_; }
   std::size_t transferred() const noexcept { return transferred_; }
 
@@ -48,37 +93,44 @@ private:
     for (;;) {
       const event ev = s.engine->receive(s.read_buffer.data() + s.read_begin, s.read_end - s.read_begin);
       s.read_begin += ev.consumed;
-      switch (ev.type) {
-      case event_type::need_more: // every byte was consumed
-        return outcome::need_read;
-      case event_type::message_data:
-        if (!store(ev.data, ev.size)) {
-          result_ = asio::error::no_buffer_space;
-          s.close_transport();
-          return outcome::done;
-        }
-        transferred_ += ev.size;
-        s.last_message_kind = ev.kind;
-        if (ev.message_complete || (return_after_piece_ && ev.size > 0)) {
-          s.message_done = ev.message_complete;
-          return outcome::done;
-        }
-        break;
-      case event_type::ping:
-        s.flush_control_in_background();
-        break;
-      case event_type::pong:
-        break;
-      case event_type::close:
-        s.peer_close_code = ev.close_code;
-        s.peer_close_reason.assign(ev.text());
-        result_ = error::closed;
-        return outcome::closing;
-      case event_type::failure:
-        result_ = ev.error;
-        return outcome::closing;
-      }
+      if (const std::optional<outcome> result = handle(s, ev, true)) return *result;
     }
+  }
+
+  // What an event means for the read: an outcome, or nothing (parse on).
+  // Message bytes are appended to the sink unless they are there already.
+  std::optional<outcome> handle(stream_impl<NextLayer>& s, const event& ev, bool copy_data) {
+    switch (ev.type) {
+    case event_type::need_more: // every byte was consumed
+      return outcome::need_read;
+    case event_type::message_data:
+      if (copy_data && !store(ev.data, ev.size)) {
+        result_ = asio::error::no_buffer_space;
+        s.close_transport();
+        return outcome::done;
+      }
+      transferred_ += ev.size;
+      s.last_message_kind = ev.kind;
+      if (ev.message_complete || (return_after_piece_ && ev.size > 0)) {
+        s.message_done = ev.message_complete;
+        return outcome::done;
+      }
+      return std::nullopt;
+    case event_type::ping:
+      s.flush_control_in_background();
+      return std::nullopt;
+    case event_type::pong:
+      return std::nullopt;
+    case event_type::close:
+      s.peer_close_code = ev.close_code;
+      s.peer_close_reason.assign(ev.text());
+      result_ = error::closed;
+      return outcome::closing;
+    case event_type::failure:
+      result_ = ev.error;
+      return outcome::closing;
+    }
+    return outcome::closing; // not reached: every event type is handled above
   }
 
   // Appends message bytes to the sink; false if it has no room.
@@ -98,6 +150,7 @@ private:
 
   Sink sink_;
   bool return_after_piece_;
+  std::size_t reserved_ = 0; // sink bytes grown for a read straight into it
   std::size_t transferred_ = 0;
   std::error_code result_;
 };
@@ -124,9 +177,29 @@ public:
         for (;;) {
           outcome_ = parser_.parse(s);
           if (outcome_ != outcome::need_read) break;
-          ASIO_CORO_YIELD start_receive(s, std::move(self));
-          did_io_ = true;
-          bytes = finish_receive(s, ec, bytes);
+          if (read_again_) {
+            // The message is still arriving: try for more before asking the reactor.
+            read_again_ = false;
+            ec = {};
+            bytes = finish_receive(s, ec, 0);
+            if (!ec && bytes == 0) continue; // nothing yet: now wait
+          } else {
+            ASIO_CORO_YIELD start_receive(s, std::move(self));
+            did_io_ = true;
+            bytes = finish_receive(s, ec, bytes);
+          }
+          read_again_ = waits_unbuffered && !ec && bytes > 0;
+          if (in_place_) {
+            in_place_ = false;
+            if (ec) {
+              parser_.cancel_in_place();
+            } else {
+              s.note_received();
+              outcome_ = parser_.take_in_place(s, bytes);
+              if (outcome_ != outcome::need_read) break;
+              continue;
+            }
+          }
           if (ec) {
             // EOF after the close handshake (a client waiting for the server) is the clean end.
             const bool clean = s.engine->state() == close_state::closed && ec == asio::error::eof;
@@ -189,7 +262,7 @@ private:
     if constexpr (waits_unbuffered)
       s.next_layer.async_wait(asio::socket_base::wait_read, std::forward<Self>(self));
     else
-      s.next_layer.async_read_some(s.read_space(), std::forward<Self>(self));
+      s.next_layer.async_read_some(read_target(s, in_place_chunk), std::forward<Self>(self));
   }
 
   // The bytes received: for a socket that became readable, reads them now
@@ -198,7 +271,9 @@ private:
     if constexpr (waits_unbuffered) {
       if (ec) return 0;
       if (!s.next_layer.non_blocking()) s.next_layer.non_blocking(true, ec);
-      if (!ec) bytes = s.next_layer.read_some(s.read_space(), ec);
+      std::size_t readable = 0;
+      if (!ec && s.engine->payload_ahead() >= in_place_minimum) readable = s.next_layer.available(ec);
+      if (!ec) bytes = s.next_layer.read_some(read_target(s, readable), ec);
       if (ec == asio::error::would_block || ec == asio::error::try_again) {
         ec = {};
         bytes = 0;
@@ -208,10 +283,34 @@ private:
     return bytes;
   }
 
+  // Where a read goes: straight into the caller's buffer when it brings
+  // only payload of the current frame (up to `at_most` bytes, and at least
+  // in_place_minimum), or else into the stream's read buffer.
+  asio::mutable_buffer read_target(stream_impl<NextLayer>& s, std::size_t at_most) {
+    const std::uint64_t ahead = s.engine->payload_ahead();
+    if (ahead >= in_place_minimum && at_most >= in_place_minimum) {
+      const auto wanted = static_cast<std::size_t>(std::min<std::uint64_t>(ahead, at_most));
+      const asio::mutable_buffer room = parser_.reserve_in_place(wanted);
+      if (room.size() > 0) {
+        in_place_ = true;
+        return room;
+      }
+    }
+    return s.read_space();
+  }
+
+  // Payload shorter than this goes through the read buffer: a read of its own would cost more than the copy.
+  static constexpr std::size_t in_place_minimum = 4 * 1024;
+  // How much a read into the caller's buffer asks for when it cannot know
+  // what has arrived (a TLS record carries at most 16 KiB). A socket asks for all it has.
+  static constexpr std::size_t in_place_chunk = 16 * 1024;
+
   std::shared_ptr<stream_impl<NextLayer>> impl_;
   parser_type parser_;
   bool owns_read_ = false;
   bool did_io_ = false;
+  bool in_place_ = false;   // the read in flight goes into the caller's buffer
+  bool read_again_ = false; // a socket read brought bytes: there may be more already
   outcome outcome_ = outcome::need_read;
 };
 
