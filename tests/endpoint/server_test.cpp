@@ -361,3 +361,44 @@ TEST_CASE("server: send's compress override, and compressor memory in the statis
   }));
 }
 #endif
+
+TEST_CASE("server: pipelined messages reach the handler in order, and a bad one fails the connection after the good ones are handled") {
+  asio::io_context io;
+  echo_server s(io);
+  std::vector<std::string> handled;
+  s.server.on_message = [&](const connection_ptr& c, std::string_view m, message_kind k) {
+    handled.emplace_back(m);
+    c->send(m, k);
+  };
+  std::error_code server_error;
+  s.server.on_error = [&](const connection_ptr&, std::error_code ec) { server_error = ec; };
+  auto ws = open_stream(io, s.server.port());
+
+  std::vector<std::string> payloads;
+  std::vector<asiows::outgoing_message> batch;
+  for (int i = 0; i < 100; ++i) payloads.push_back("message " + std::to_string(i));
+  for (const auto& p : payloads) batch.push_back({message_kind::text, asio::buffer(p)});
+  REQUIRE_FALSE(run(io, [&](auto done) { ws->async_write_batch(batch.data(), batch.size(), done); }).error);
+  for (const auto& expected : payloads) {
+    std::string reply;
+    REQUIRE_FALSE(run(io, [&](auto done) { ws->async_read(asio::dynamic_buffer(reply), done); }).error);
+    CHECK(reply == expected);
+  }
+  CHECK(handled == payloads);
+
+  const std::string good = "still fine", bad("\xc3\x28", 2);
+  const asiows::outgoing_message last[] = {{message_kind::text, asio::buffer(good)},
+                                           {message_kind::text, asio::buffer(bad)}};
+  REQUIRE_FALSE(run(io, [&](auto done) { ws->async_write_batch(last, 2, done); }).error);
+  // Failing the connection (RFC 6455 7.1.7) may overtake the reply to the good message.
+  std::error_code read_error;
+  for (int reads = 0; reads < 2 && !read_error; ++reads) {
+    std::string reply;
+    read_error = run(io, [&](auto done) { ws->async_read(asio::dynamic_buffer(reply), done); }).error;
+    if (!read_error) CHECK(reply == good);
+  }
+  CHECK(read_error == asiows::error::closed);
+  CHECK(ws->close_code() == 1007);
+  CHECK(handled.back() == good);
+  CHECK(server_error == asiows::error::invalid_utf8);
+}

@@ -128,18 +128,30 @@ private:
     compress_mode compress;
   };
 
+  // Reads a message, then hands the handler every further one already
+  // received before reading again: the replies it queues meanwhile leave
+  // in one write (pump() runs after this handler returns).
   void read() {
     message_.clear();
     ws_.async_read(asio::dynamic_buffer(message_), [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
       if (ec) return self->finish(ec);
-      ++self->shared_->messages_in;
-      self->shared_->bytes_in += n;
-      self->report_compression_memory();
-      if (self->shared_->on_message)
-        self->shared_->on_message(self, self->message_,
-                                  self->ws_.got_text() ? message_kind::text : message_kind::binary);
+      self->deliver(n);
+      while (self->ws_.message_ready()) {
+        self->message_.clear();
+        n = self->ws_.read_ready(asio::dynamic_buffer(self->message_), ec);
+        if (ec) return self->finish(ec);
+        self->deliver(n);
+      }
       self->read();
     });
+  }
+
+  void deliver(std::size_t size) {
+    ++shared_->messages_in;
+    shared_->bytes_in += size;
+    report_compression_memory();
+    if (shared_->on_message)
+      shared_->on_message(this->shared_from_this(), message_, ws_.got_text() ? message_kind::text : message_kind::binary);
   }
 
   // Writes everything queued in one batch, then looks again; closes when asked and drained.
