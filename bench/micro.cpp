@@ -91,6 +91,20 @@ void BM_mask_in_place(benchmark::State& state) {
 }
 BENCHMARK(BM_mask_in_place)->Arg(16)->Arg(1 << 10)->Arg(64 << 10)->Arg(1 << 20);
 
+// The portable code the vector path replaced, for the ratio in the same run.
+void BM_mask_in_place_portable(benchmark::State& state) {
+  const auto size = static_cast<std::size_t>(state.range(0));
+  bytes data = random_bytes(size, 2);
+  const asiows::mask_key key{0x12, 0x34, 0x56, 0x78};
+  for (auto _ : state) {
+    asiows::detail::mask_bytes_portable(data.data(), data.data(), size, key, 0);
+    benchmark::DoNotOptimize(data.data());
+    benchmark::ClobberMemory();
+  }
+  set_bytes(state, size);
+}
+BENCHMARK(BM_mask_in_place_portable)->Arg(64 << 10)->Arg(1 << 20);
+
 void BM_copy_masked(benchmark::State& state) {
   const auto size = static_cast<std::size_t>(state.range(0));
   const bytes source = random_bytes(size, 3);
@@ -121,6 +135,18 @@ void BM_utf8_4byte(benchmark::State& state) { // emoji: every character 4 bytes
                                    static_cast<std::size_t>(state.range(0))));
 }
 BENCHMARK(BM_utf8_ascii)->Arg(16)->Arg(64 << 10)->Arg(1 << 20);
+
+// The ASCII skip under the validator, vector path and portable code side by side.
+void ascii_skip(benchmark::State& state, std::size_t (*run)(const std::uint8_t*, std::size_t)) {
+  const std::string text = text_from({"a", "b", "{", "\"", "7", " "}, static_cast<std::size_t>(state.range(0)));
+  const auto* data = reinterpret_cast<const std::uint8_t*>(text.data());
+  for (auto _ : state) benchmark::DoNotOptimize(run(data, text.size()));
+  set_bytes(state, text.size());
+}
+void BM_ascii_run(benchmark::State& state) { ascii_skip(state, asiows::detail::ascii_run); }
+void BM_ascii_run_portable(benchmark::State& state) { ascii_skip(state, asiows::detail::ascii_run_portable); }
+BENCHMARK(BM_ascii_run)->Arg(64 << 10);
+BENCHMARK(BM_ascii_run_portable)->Arg(64 << 10);
 BENCHMARK(BM_utf8_mixed)->Arg(64 << 10)->Arg(1 << 20);
 BENCHMARK(BM_utf8_4byte)->Arg(64 << 10)->Arg(1 << 20);
 
