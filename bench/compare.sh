@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# Side-by-side: asiows' examples/echo_server, Boost.Beast's echo (bench/beast_echo.cpp,
-# when Boost is installed) and a raw TCP epoll echo (the ceiling), each driven by
+# Side-by-side: asiows' examples/echo_server (stream<>) and bench/server_echo
+# (the server endpoint), Boost.Beast's echo (bench/beast_echo.cpp, when Boost is
+# installed) and a raw TCP epoll echo (the ceiling), each driven by
 # bench/loadgen.cpp. The server is pinned to CPU 0 and the load generator to CPU 1;
-# rounds alternate the servers (A B C A B C ...) and the table shows medians, with
-# ratios to the raw TCP echo measured in the same runs.
+# each workload runs on every server in turn (A B C A B C ...); the table shows
+# medians, and ratios to raw TCP: the median of each round's ratio.
 #   bench/compare.sh [rounds (3)] [seconds per run (3)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-3} seconds=${2:-3}
 scripts/install-deps.sh
 cmake --preset release -DASIOWS_BUILD_BENCH=ON >/dev/null
-targets=(echo_server raw_echo asiows_loadgen)
+targets=(echo_server server_echo raw_echo asiows_loadgen)
 cmake --build --preset release --target "${targets[@]}"
 cmake --build --preset release --target beast_echo 2>/dev/null || echo "(no Boost: Beast left out)"
 bin=build/release
@@ -18,12 +19,13 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 pin_server=() pin_load=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin_server=(taskset -c 0) pin_load=(taskset -c 1); fi
 
-servers=(raw asiows)
+servers=(raw asiows asiows-server)
 [ -x $bin/bench/beast_echo ] && servers+=(beast)
 server_command() {
   case $1 in
     raw) echo "$bin/bench/raw_echo" ;;
     asiows) echo "$bin/examples/echo_server" ;;
+    asiows-server) echo "$bin/bench/server_echo" ;;
     beast) echo "$bin/bench/beast_echo" ;;
   esac
 }
@@ -36,46 +38,55 @@ results=$(mktemp) log=$(mktemp)
 trap 'stop_server; rm -f "$log"' EXIT
 start() { start_server "$log" "${pin_server[@]}" $(server_command "$1") --port 0; } # server $1, pinned
 
+run_load() { # server, loadgen arguments...; prints the load generator's report
+  local server=$1; shift
+  start "$server"
+  raw_flag=(); [ "$server" = raw ] && raw_flag=(--raw)
+  "${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" "$@" --server-pid "$server_pid" "${raw_flag[@]}" || true
+  stop_server
+}
+
+# Within a round, every server runs a workload before the next workload
+# starts, so the ratios compare runs minutes apart at most.
 for round in $(seq "$rounds"); do
-  for server in "${servers[@]}"; do
-    for workload in "${workloads[@]}"; do
-      name=${workload%%:*} args=${workload#*:}
-      start "$server"
-      raw_flag=(); [ "$server" = raw ] && raw_flag=(--raw)
-      out=$("${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" $args --seconds "$seconds" \
-            --server-pid "$server_pid" "${raw_flag[@]}" || true)
-      stop_server
+  for workload in "${workloads[@]}"; do
+    name=${workload%%:*} args=${workload#*:}
+    for server in "${servers[@]}"; do
+      out=$(run_load "$server" $args --seconds "$seconds")
       rate=$(echo "$out" | sed -n 's/.*: \([0-9]*\) msgs\/s.*/\1/p')
       cpu=$(echo "$out" | sed -n 's/server CPU: \([0-9.]*\) us.*/\1/p')
       echo "$out" | grep -q '^ok' || echo "round $round $server $name: $(echo "$out" | tail -1)" >&2
       echo "$round $server $name ${rate:-0} ${cpu:-0}" >>"$results"
     done
-    start "$server"
-    raw_flag=(); [ "$server" = raw ] && raw_flag=(--raw)
-    out=$("${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" --connections 10000 --idle \
-          --server-pid "$server_pid" "${raw_flag[@]}" || true)
-    stop_server
+  done
+  for server in "${servers[@]}"; do
+    out=$(run_load "$server" --connections 10000 --idle)
     idle=$(echo "$out" | sed -n 's/.*idle: \([0-9]*\) B per connection.*/\1/p')
     echo "$round $server idle ${idle:-0} 0" >>"$results"
-    echo "round $round: $server done" >&2
   done
+  echo "round $round done" >&2
 done
 
 /usr/bin/python3 - "$results" "${servers[@]}" <<'PY'
 import collections, statistics, sys
-rows = collections.defaultdict(list)
+rows = collections.defaultdict(dict)
 for line in open(sys.argv[1]):
-    _, server, workload, rate, cpu = line.split()
-    rows[(server, workload)].append((float(rate), float(cpu)))
+    round_, server, workload, rate, cpu = line.split()
+    rows[(server, workload)][round_] = (float(rate), float(cpu))
 servers = sys.argv[2:]
 def median(server, workload, column):
-    values = [v[column] for v in rows[(server, workload)]]
+    values = [v[column] for v in rows[(server, workload)].values()]
     return statistics.median(values) if values else 0.0
-def cell(server, workload, column, fmt, lower_is_better=False):
-    value, ceiling = median(server, workload, column), median("raw", workload, column)
-    if server == "raw" or not ceiling or not value:
+def ratio(server, workload, column):
+    # The median of each round's ratio to raw TCP in that round: runs of one round are minutes apart at most.
+    mine, raw = rows[(server, workload)], rows[("raw", workload)]
+    ratios = [mine[r][column] / raw[r][column] for r in mine if r in raw and raw[r][column] and mine[r][column]]
+    return statistics.median(ratios) if ratios else 0.0
+def cell(server, workload, column, fmt):
+    value, r = median(server, workload, column), ratio(server, workload, column)
+    if server == "raw" or not r:
         return fmt.format(value)
-    return fmt.format(value) + f" ({value / ceiling:.2f}x)"
+    return fmt.format(value) + f" ({r:.2f}x)"
 print("| workload | " + " | ".join(servers) + " |")
 print("|---|" + "---|" * len(servers))
 print("| 16 B text, 100 conns, 1 in flight: server CPU per message (µs) | " +
