@@ -7,6 +7,7 @@
 #include <asiows/client.hpp>
 #include <asiows/connection.hpp>
 #include <asiows/core.hpp>
+#include <asiows/message_buffer.hpp>
 #include <asiows/server.hpp>
 #include <asiows/stream.hpp>
 #include <asiows/url.hpp>

@@ -1,3 +1,4 @@
+#include <asiows/message_buffer.hpp>
 #include <asiows/stream.hpp>
 #if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
 #include <asiows/core/deflate_codec.hpp>
@@ -724,4 +725,18 @@ TEST_CASE("stream: invalid UTF-8 deep in a large text message fails it with 1007
   const asiows::event ev = p.peer->next_event(payload);
   CHECK(ev.type == asiows::event_type::close);
   CHECK(ev.close_code == 1007);
+}
+
+TEST_CASE("stream: async_read into a message_buffer, small and large messages, the buffer reused") {
+  accepted_pair p;
+  asiows::message_buffer message;
+  for (const std::size_t size : {0u, 5u, 125u, 4096u, 70000u, 3u, 300000u}) {
+    const std::string sent = pattern(size);
+    p.peer->send(message_kind::binary, sent); // a large one is read partly straight into the buffer
+    message.clear();
+    const completion got = run(p.io, [&](auto done) { p.server->async_read(asiows::dynamic_buffer(message), done); });
+    REQUIRE_FALSE(got.error);
+    CHECK(got.bytes == size);
+    CHECK(message.view() == sent);
+  }
 }
