@@ -59,11 +59,11 @@ private:
   // write call per batch, not per message. Buffers are reused, so the
   // steady state allocates nothing.
   void read() {
-    ws_.async_read(asio::dynamic_buffer(next_buffer()), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+    ws_.async_read(asiows::dynamic_buffer(next_buffer()), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
       if (ec) return; // closed by the peer, or failed: nothing left to do
       self->keep_received();
       while (self->count_ < max_batch && self->ws_.message_ready()) {
-        self->ws_.read_ready(asio::dynamic_buffer(self->next_buffer()), ec);
+        self->ws_.read_ready(asiows::dynamic_buffer(self->next_buffer()), ec);
         if (ec) return; // the connection failed on this message (e.g. invalid UTF-8)
         self->keep_received();
       }
@@ -72,7 +72,7 @@ private:
   }
 
   // The buffer the next message goes into.
-  std::string& next_buffer() {
+  asiows::message_buffer& next_buffer() {
     if (count_ == messages_.size()) messages_.emplace_back();
     messages_[count_].payload.clear();
     return messages_[count_].payload;
@@ -84,7 +84,7 @@ private:
     batch_.clear();
     for (std::size_t i = 0; i < count_; ++i) {
       const auto kind = messages_[i].text ? asiows::message_kind::text : asiows::message_kind::binary;
-      batch_.push_back({kind, asio::buffer(messages_[i].payload)});
+      batch_.push_back({kind, asio::buffer(messages_[i].payload.data(), messages_[i].payload.size())});
     }
     ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
       self->count_ = 0;
@@ -93,7 +93,7 @@ private:
   }
 
   struct received {
-    std::string payload;
+    asiows::message_buffer payload; // grows without zeroing, unlike std::string
     bool text = false;
   };
   static constexpr std::size_t max_batch = 64;

@@ -6,6 +6,7 @@
 #define ASIOWS_DETAIL_ENDPOINT_CONNECTION_HPP
 
 #include <asiows/connection.hpp>
+#include <asiows/message_buffer.hpp>
 #include <asiows/stream.hpp>
 
 #include <asio/post.hpp>
@@ -133,12 +134,12 @@ private:
   // in one write (pump() runs after this handler returns).
   void read() {
     message_.clear();
-    ws_.async_read(asio::dynamic_buffer(message_), [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
+    ws_.async_read(asiows::dynamic_buffer(message_), [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
       if (ec) return self->finish(ec);
       self->deliver(n);
       while (self->ws_.message_ready()) {
         self->message_.clear();
-        n = self->ws_.read_ready(asio::dynamic_buffer(self->message_), ec);
+        n = self->ws_.read_ready(asiows::dynamic_buffer(self->message_), ec);
         if (ec) return self->finish(ec);
         self->deliver(n);
       }
@@ -151,7 +152,7 @@ private:
     shared_->bytes_in += size;
     report_compression_memory();
     if (shared_->on_message)
-      shared_->on_message(this->shared_from_this(), message_, ws_.got_text() ? message_kind::text : message_kind::binary);
+      shared_->on_message(this->shared_from_this(), message_.view(), ws_.got_text() ? message_kind::text : message_kind::binary);
   }
 
   // Writes everything queued in one batch, then looks again; closes when asked and drained.
@@ -245,7 +246,7 @@ private:
 
   stream<Socket> ws_;
   std::shared_ptr<endpoint_shared> shared_;
-  std::string message_;
+  message_buffer message_;
   bool opened_ = false;
   std::size_t compression_memory_reported_ = 0; // our share of shared_->compression_memory_bytes
   bool finished_ = false;                         // the read loop ended (strand only)
