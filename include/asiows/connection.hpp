@@ -42,9 +42,11 @@ public:
   send_status send(std::shared_ptr<const std::string> message, message_kind kind) {
     return send(std::move(message), kind, compress_mode::automatic);
   }
+  // Queues a copy of `message`: the endpoint keeps copies back to back in
+  // buffers it reuses, so this allocates nothing once they have grown.
   send_status send(std::string_view message, message_kind kind = message_kind::text,
                    compress_mode compress = compress_mode::automatic) {
-    return send(std::make_shared<const std::string>(message), kind, compress);
+    return send_copy(message, kind, compress);
   }
 
   // Starts the close handshake (after what is already queued is written).
@@ -68,6 +70,8 @@ public:
   std::any user_data;
 
 protected:
+  virtual send_status send_copy(std::string_view message, message_kind kind, compress_mode compress) = 0;
+
   std::uint64_t id_ = 0;
   std::string path_;
   std::string subprotocol_;

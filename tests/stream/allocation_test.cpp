@@ -1,9 +1,9 @@
 // The steady state of a connection allocates nothing: once buffers have
 // grown, a pipelining client and a batching echo server exchange messages over
 // TCP (read, read_ready, async_write_batch, and Asio's operations under them)
-// without a heap allocation. Its own runner, because it replaces the global
-// operator new.
-#include <asiows/stream.hpp>
+// without a heap allocation, on stream<> and through the endpoints. Its own
+// runner, because it replaces the global operator new.
+#include <asiows/asiows.hpp>
 
 #include "await.hpp"
 #include "catch.hpp"
@@ -161,4 +161,44 @@ TEST_CASE("a pipelined echo over TCP allocates nothing per message once warm") {
   CHECK(client.mismatches == 0);
   INFO(during << " allocations for " << rounds * payloads.size() << " messages each way");
   CHECK(during == 0);
+}
+
+TEST_CASE("the server and client endpoints echo pipelined messages without allocating once warm") {
+  asio::io_context io;
+  asiows::server server(io);
+  server.on_message = [](const asiows::connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+
+  const std::vector<std::string> payloads{"tick", std::string(200, 'x'), "{\"price\":101.5}", std::string(3000, 'y')};
+  std::size_t received = 0, mismatches = 0;
+  int rounds_left = 50; // warm-up first
+  bool done = false;
+  const auto send_round = [&](const asiows::connection_ptr& c) {
+    for (const auto& p : payloads) c->send(p, message_kind::text);
+  };
+  asiows::client client(io);
+  asiows::connection_ptr client_side;
+  client.on_open = [&](const asiows::connection_ptr& c) {
+    client_side = c;
+    send_round(c);
+  };
+  client.on_message = [&](const asiows::connection_ptr& c, std::string_view m, message_kind) {
+    if (m != payloads[received % payloads.size()]) ++mismatches;
+    if (++received % payloads.size() != 0) return;
+    if (--rounds_left > 0) return send_round(c);
+    done = true;
+  };
+  REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  run_until(io, done);
+
+  done = false;
+  rounds_left = 300;
+  const long before = allocations.load();
+  send_round(client_side);
+  run_until(io, done);
+  const long during = allocations.load() - before;
+  CHECK(mismatches == 0);
+  INFO(during << " allocations for " << 300 * payloads.size() << " messages each way");
+  CHECK(during == 0);
+  server.shutdown();
 }

@@ -6,6 +6,7 @@
 #define ASIOWS_DETAIL_ENDPOINT_CONNECTION_HPP
 
 #include <asiows/connection.hpp>
+#include <asiows/detail/send_queue.hpp>
 #include <asiows/message_buffer.hpp>
 #include <asiows/stream.hpp>
 
@@ -86,26 +87,7 @@ public:
   using connection::send;
   send_status send(std::shared_ptr<const std::string> message, message_kind kind, compress_mode compress) override {
     const std::size_t size = message->size();
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (closing_) return send_status::closed;
-      // The bound is on the backlog: a single message larger than it may still go when nothing waits.
-      if (queued_ > 0 && queued_ + size > shared_->max_send_queue_bytes) {
-        if (shared_->on_queue_full == backpressure_policy::report) return send_status::queue_full;
-        drop_queue_locked();
-        request_close_locked(close_code::policy_violation, "send queue limit exceeded");
-        // The peer is not reading: our Close may never get out. Bound the wait.
-        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->ws_.start_close_timeout(); });
-        return send_status::queue_full;
-      }
-      pending_.push_back({std::move(message), kind, compress});
-      queued_ += size;
-      shared_->queued_bytes += size;
-      if (pumping_) return send_status::queued;
-      pumping_ = true;
-    }
-    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->pump(); });
-    return send_status::queued;
+    return enqueue(size, [&] { pending_.push_shared(std::move(message), kind, compress); });
   }
 
   void close(std::uint16_t code, std::string_view reason) override {
@@ -122,12 +104,37 @@ public:
     asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->ws_.abort(); });
   }
 
+protected:
+  send_status send_copy(std::string_view message, message_kind kind, compress_mode compress) override {
+    return enqueue(message.size(), [&] { pending_.push_copy(message, kind, compress); });
+  }
+
 private:
-  struct queued_message {
-    std::shared_ptr<const std::string> payload;
-    message_kind kind;
-    compress_mode compress;
-  };
+  // Queues a message of `size` bytes with push() unless closing or past the
+  // bound; starts a pump when none is running.
+  template <class Push>
+  send_status enqueue(std::size_t size, Push&& push) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (closing_) return send_status::closed;
+      // The bound is on the backlog: a single message larger than it may still go when nothing waits.
+      if (queued_ > 0 && queued_ + size > shared_->max_send_queue_bytes) {
+        if (shared_->on_queue_full == backpressure_policy::report) return send_status::queue_full;
+        drop_queue_locked();
+        request_close_locked(close_code::policy_violation, "send queue limit exceeded");
+        // The peer is not reading: our Close may never get out. Bound the wait.
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->ws_.start_close_timeout(); });
+        return send_status::queue_full;
+      }
+      push();
+      queued_ += size;
+      shared_->queued_bytes += size;
+      if (pumping_) return send_status::queued;
+      pumping_ = true;
+    }
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->pump(); });
+    return send_status::queued;
+  }
 
   // Reads a message, then hands the handler every further one already
   // received before reading again: the replies it queues meanwhile leave
@@ -172,14 +179,12 @@ private:
       return;
     }
     if (writing_.empty()) return;
-    batch_.clear();
-    for (const auto& m : writing_) batch_.push_back({m.kind, asio::buffer(*m.payload), m.compress});
+    writing_.gather(batch_);
     ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](std::error_code ec, std::size_t bytes) {
-      std::size_t written = 0;
-      for (const auto& m : self->writing_) written += m.payload->size();
+      const std::size_t written = self->writing_.payload_bytes();
       self->shared_->queued_bytes -= written;
       if (!ec) {
-        self->shared_->messages_out += self->writing_.size();
+        self->shared_->messages_out += self->writing_.message_count();
         self->shared_->bytes_out += bytes;
         self->report_compression_memory();
       }
@@ -207,8 +212,7 @@ private:
   }
 
   void drop_queue_locked() {
-    std::size_t dropped = 0;
-    for (const auto& m : pending_) dropped += m.payload->size();
+    const std::size_t dropped = pending_.payload_bytes();
     pending_.clear();
     queued_ -= dropped;
     shared_->queued_bytes -= dropped;
@@ -252,13 +256,13 @@ private:
   bool finished_ = false;                         // the read loop ended (strand only)
 
   mutable std::mutex mutex_;
-  std::vector<queued_message> pending_; // guarded by mutex_
+  send_queue pending_;                  // guarded by mutex_
   std::size_t queued_ = 0;              // guarded by mutex_
   bool pumping_ = false;                // guarded by mutex_: a pump is posted or writing
   bool closing_ = false;                // guarded by mutex_
   std::optional<std::pair<std::uint16_t, std::string>> close_request_; // guarded by mutex_
 
-  std::vector<queued_message> writing_;  // the batch in flight (strand only)
+  send_queue writing_;                   // the batch in flight (strand only)
   std::vector<outgoing_message> batch_;  // its buffers (strand only)
 };
 
