@@ -4,24 +4,10 @@
 #include <asiows/core/protocol.hpp>
 
 #include "catch.hpp"
+#include "counting_new.hpp"
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
-
-namespace {
-std::atomic<long> allocations{0};
-} // namespace
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -56,9 +42,9 @@ TEST_CASE("encoding and decoding allocate nothing per message once warm") {
     std::size_t messages = 0;
     exchange(sender, receiver, wire, text, binary, messages); // warm-up: wire grows once
 
-    const long before = allocations.load();
+    const long before = test::allocations.load();
     for (int i = 0; i < 1000; ++i) exchange(sender, receiver, wire, text, binary, messages);
-    const long during = allocations.load() - before;
+    const long during = test::allocations.load() - before;
     CHECK(messages == 2002);
     CHECK(during == 0);
   }

@@ -7,25 +7,11 @@
 
 #include "await.hpp"
 #include "catch.hpp"
+#include "counting_new.hpp"
 #include "loopback.hpp"
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <string>
 #include <vector>
-
-namespace {
-std::atomic<long> allocations{0};
-} // namespace
-
-void* operator new(std::size_t size) {
-  allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -153,11 +139,11 @@ TEST_CASE("a pipelined echo over TCP allocates nothing per message once warm") {
   run_until(io, client.done);
   client.done = false;
 
-  const long before = allocations.load();
+  const long before = test::allocations.load();
   const int rounds = 500;
   client.run_rounds(rounds);
   run_until(io, client.done);
-  const long during = allocations.load() - before;
+  const long during = test::allocations.load() - before;
   CHECK(client.mismatches == 0);
   INFO(during << " allocations for " << rounds * payloads.size() << " messages each way");
   CHECK(during == 0);
@@ -193,10 +179,10 @@ TEST_CASE("the server and client endpoints echo pipelined messages without alloc
 
   done = false;
   rounds_left = 300;
-  const long before = allocations.load();
+  const long before = test::allocations.load();
   send_round(client_side);
   run_until(io, done);
-  const long during = allocations.load() - before;
+  const long during = test::allocations.load() - before;
   CHECK(mismatches == 0);
   INFO(during << " allocations for " << 300 * payloads.size() << " messages each way");
   CHECK(during == 0);
