@@ -128,3 +128,20 @@ TEST_CASE("deflate protocol: short messages go uncompressed unless asked") {
   CHECK(out.size() < 100);
   CHECK(server.compression_memory() > 0);
 }
+
+TEST_CASE("deflate protocol: empty frames inside a compressed message do not swallow what follows") {
+  // Found by fuzz_protocol: an empty non-final frame of a compressed message left the
+  // protocol in the frame's payload, and every later byte was taken as more of it.
+  const bytes hello{0xf2, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00}; // "Hello", RFC 7692 7.2.3.1
+  const bytes empty_first{0x41, 0x00};                         // RSV1, text, no FIN, no payload
+  const bytes empty_middle{0x00, 0x00};                        // continuation, no FIN, no payload
+  bytes rest{0x80, static_cast<std::uint8_t>(hello.size())};  // continuation, FIN
+  rest.insert(rest.end(), hello.begin(), hello.end());
+  const bytes after{0x81, 0x02, 'o', 'k'};                     // an uncompressed message next
+  for (const std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{100}}) {
+    protocol client = with_deflate(role::client);
+    const auto got = feed(client, empty_first + empty_middle + rest + after, [piece] { return piece; });
+    CHECK_FALSE(got.failure);
+    CHECK(got.messages == std::vector<std::string>{"Hello", "ok"});
+  }
+}

@@ -146,8 +146,9 @@ public:
       if (receiving_compressed_) {
         const event inflated = inflate_piece(data, size, position, available);
         if (inflated.type != event_type::need_more) return inflated;
+        if (reading_header_) continue; // a frame of the message ended with nothing to report yet
         if (inflated.consumed == 0) return need_more(size);
-        continue; // a frame of the message ended with nothing to report yet
+        continue;
       }
       std::uint8_t* piece = data + position;
       if (frame_.masked)
@@ -364,7 +365,11 @@ private:
                                                           available - unmasked_ahead_, frame_.key, mask_offset_));
     unmasked_ahead_ = available;
     const bool message_ends = frame_.fin && available == frame_remaining_;
-    if (available == 0 && !message_ends) return need_more(0);
+    if (available == 0 && !message_ends) {
+      // An empty frame in the middle of the message: on to the next header (the caller parses on).
+      if (frame_remaining_ == 0) reading_header_ = true;
+      return need_more(0);
+    }
     if (inflated_.empty()) inflated_.resize(inflate_chunk_size); // on first use: idle connections hold none
     const inflate_step step =
         compression_->decompress(data + position, available, message_ends, inflated_.data(), inflated_.size());
