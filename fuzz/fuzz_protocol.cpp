@@ -5,7 +5,10 @@
 // - control payloads are at most 125 bytes;
 // - after the peer's Close or a failure, nothing more is reported;
 // - a failure carries an error and a close code a Close frame may carry;
-// - what take_pending_control() writes is well-formed frames for the peer.
+// - what take_pending_control() writes is well-formed frames for the peer;
+// - when message_buffered() says the bytes hold the rest of a message,
+//   receive() delivers it whole (or fails) before it asks for more;
+// - bytes within payload_ahead() come back in one piece, in place.
 #include <asiows/core.hpp>
 #if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
 #include <asiows/core/deflate_codec.hpp>
@@ -61,14 +64,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   while (at < stream.size()) {
     const std::size_t piece = in.next_piece(stream.size() - at);
     std::size_t offset = 0;
+    bool promised = false; // message_buffered() said a whole message is in this piece
     for (;;) {
-      const asiows::event ev = engine.receive(stream.data() + at + offset, piece - offset);
-      FUZZ_CHECK(ev.consumed <= piece - offset);
+      std::uint8_t* const next = stream.data() + at + offset;
+      const std::size_t left = piece - offset;
+      if (!promised) promised = engine.message_buffered(next, left);
+      const std::uint64_t ahead = engine.payload_ahead();
+      const asiows::event ev = engine.receive(next, left);
+      FUZZ_CHECK(ev.consumed <= left);
+      if (ahead > 0 && left > 0 && left <= ahead && ev.type != asiows::event_type::failure) {
+        FUZZ_CHECK(ev.type == asiows::event_type::message_data);
+        FUZZ_CHECK(ev.consumed == left && ev.size == left && ev.data == next);
+      }
       offset += ev.consumed;
       if (ev.type == asiows::event_type::need_more) {
         FUZZ_CHECK(offset == piece);
+        FUZZ_CHECK(!promised);
         break;
       }
+      if ((ev.type == asiows::event_type::message_data && ev.message_complete) ||
+          ev.type == asiows::event_type::failure)
+        promised = false;
       FUZZ_CHECK(!ended); // nothing after a Close or a failure
       switch (ev.type) {
       case asiows::event_type::message_data:
