@@ -13,6 +13,9 @@
 // awaitable operators): terminal cancellation of an operation ends the
 // connection, since a read or write cut short mid-frame cannot be resumed.
 //
+// A socket next layer is put in non-blocking mode by the first read: reads
+// wait for readability without holding a buffer, then read what is there.
+//
 // While a read is in flight, pings are answered and the close handshake is
 // completed for you; the read then finishes with error::closed (the peer's
 // code and reason: close_code(), close_reason()). Timeouts (options.hpp):

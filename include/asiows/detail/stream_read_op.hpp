@@ -178,11 +178,11 @@ public:
           outcome_ = parser_.parse(s);
           if (outcome_ != outcome::need_read) break;
           if (read_again_) {
-            // The message is still arriving: try for more before asking the reactor.
+            // The message is still arriving: try for more before asking the reactor
+            // (nothing yet: the loop comes back here and waits).
             read_again_ = false;
             ec = {};
             bytes = finish_receive(s, ec, 0);
-            if (!ec && bytes == 0) continue; // nothing yet: now wait
           } else {
             ASIO_CORO_YIELD start_receive(s, std::move(self));
             did_io_ = true;
@@ -194,8 +194,8 @@ public:
             if (ec) {
               parser_.cancel_in_place();
             } else {
-              s.note_received();
-              outcome_ = parser_.take_in_place(s, bytes);
+              if (bytes > 0) s.note_received();
+              outcome_ = parser_.take_in_place(s, bytes); // gives back the room it did not fill
               if (outcome_ != outcome::need_read) break;
               continue;
             }
