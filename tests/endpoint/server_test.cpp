@@ -53,11 +53,15 @@ std::string http_exchange(unsigned short port, const std::string& request) {
 
 } // namespace
 
-TEST_CASE("server + client endpoints: echo, path, statistics") {
+TEST_CASE("server + client endpoints: echo, path, remote address, statistics") {
   asio::io_context io;
   echo_server s(io);
   std::string seen_path;
-  s.server.on_open = [&](const connection_ptr& c) { seen_path = c->path(); };
+  std::string seen_remote;
+  s.server.on_open = [&](const connection_ptr& c) {
+    seen_path = c->path();
+    seen_remote = c->remote_address();
+  };
   asiows::client client(io);
   std::vector<std::string> replies;
   client.on_open = [](const connection_ptr& c) {
@@ -77,6 +81,7 @@ TEST_CASE("server + client endpoints: echo, path, statistics") {
   CHECK(replies[1] == std::string(100'000, 'b'));
   CHECK(close_code == 1000);
   CHECK(seen_path == "/room");
+  CHECK(seen_remote.rfind("127.0.0.1:", 0) == 0);
   const auto stats = s.server.statistics();
   CHECK(stats.messages_in == 2);
   CHECK(stats.messages_out == 2);
