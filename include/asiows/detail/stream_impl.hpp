@@ -186,12 +186,19 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     const std::error_code result = ec ? translate(ec) : std::error_code{};
     if (ec) close_transport();
     release_writer();
-    if (transport_closed || !engine) return result;
+    flush_or_close();
+    return result;
+  }
+
+  // With no write in flight: sends the replies the protocol owes, or, when
+  // none are owed and this side should close TCP (after the close handshake,
+  // or a failure), closes it. A write in flight does this when it ends.
+  void flush_or_close() {
+    if (writing || transport_closed || !engine) return;
     if (engine->has_pending_control())
       flush_control_in_background();
     else if (engine->should_close_transport())
       close_transport();
-    return result;
   }
 
   // Starts a write of the replies the protocol owes (pong, Close echo), when
@@ -204,8 +211,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
                       [self = this->shared_from_this()](std::error_code ec, std::size_t) {
                         self->release_writer();
                         if (ec) return self->close_transport();
-                        if (self->engine->has_pending_control()) return self->flush_control_in_background();
-                        if (self->engine->should_close_transport()) self->close_transport();
+                        self->flush_or_close();
                       });
   }
 

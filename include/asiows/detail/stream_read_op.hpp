@@ -326,7 +326,8 @@ std::size_t read_ready_message(stream_impl<NextLayer>& s, Sink sink, std::error_
     return 0;
   }
   if (!s.message_ready()) { // nothing is taken: the next async_read starts where this would have
-    ec = s.unusable() ? s.unusable() : make_error_code(asio::error::would_block);
+    const std::error_code unusable = s.unusable();
+    ec = unusable ? unusable : make_error_code(asio::error::would_block);
     return 0;
   }
   parser_type parser(std::move(sink), false);
@@ -334,10 +335,7 @@ std::size_t read_ready_message(stream_impl<NextLayer>& s, Sink sink, std::error_
     s.read_begin = s.read_end = 0;
     s.read_buffer.release();
     s.start_closing_timer();
-    if (s.engine->has_pending_control())
-      s.flush_control_in_background(); // or the write in flight sends it when it ends
-    else if (!s.writing && s.engine->should_close_transport())
-      s.close_transport();
+    s.flush_or_close(); // the Close owed goes out, now or when the write in flight ends
   }
   ec = parser.result();
   return parser.transferred();
