@@ -5,13 +5,17 @@
 # bench/loadgen.cpp. The server is pinned to CPU 0 and the load generator to CPU 1;
 # each workload runs on every server in turn (A B C A B C ...); the table shows
 # medians, and ratios to raw TCP: the median of each round's ratio.
-#   bench/compare.sh [rounds (3)] [seconds per run (3)]
+# With --tls, every connection is TLS 1.3 (tests/tls' certificate) and the
+# ceiling is bench/tls_echo, an echo on OpenSSL alone; Beast is left out.
+#   bench/compare.sh [--tls] [rounds (3)] [seconds per run (3)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+tls=()
+if [ "${1:-}" = --tls ]; then tls=(--tls tests/tls/server.pem tests/tls/server-key.pem); shift; fi
 rounds=${1:-3} seconds=${2:-3}
 scripts/install-deps.sh
 cmake --preset release -DASIOWS_BUILD_BENCH=ON >/dev/null
-targets=(echo_server server_echo raw_echo asiows_loadgen)
+targets=(echo_server server_echo raw_echo tls_echo asiows_loadgen)
 cmake --build --preset release --target "${targets[@]}"
 cmake --build --preset release --target beast_echo 2>/dev/null || echo "(no Boost: Beast left out)"
 bin=build/release
@@ -19,11 +23,14 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 pin_server=() pin_load=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin_server=(taskset -c 0) pin_load=(taskset -c 1); fi
 
+# The first server is the ceiling: its load runs with --raw (the bytes come back as sent).
 servers=(raw asiows asiows-server)
-[ -x $bin/bench/beast_echo ] && servers+=(beast)
+[ -x $bin/bench/beast_echo ] && [ ${#tls[@]} -eq 0 ] && servers+=(beast)
+[ ${#tls[@]} -gt 0 ] && servers[0]=openssl
 server_command() {
   case $1 in
     raw) echo "$bin/bench/raw_echo" ;;
+    openssl) echo "$bin/bench/tls_echo" ;;
     asiows) echo "$bin/examples/echo_server" ;;
     asiows-server) echo "$bin/bench/server_echo" ;;
     beast) echo "$bin/bench/beast_echo" ;;
@@ -36,13 +43,15 @@ workloads=("16b-1:--connections 100 --in-flight 1 --size 16"
 source scripts/start-server.sh
 results=$(mktemp) log=$(mktemp)
 trap 'stop_server; rm -f "$log"' EXIT
-start() { start_server "$log" "${pin_server[@]}" $(server_command "$1") --port 0; } # server $1, pinned
+start() { start_server "$log" "${pin_server[@]}" $(server_command "$1") --port 0 "${tls[@]}"; } # server $1, pinned
+load_tls=(); [ ${#tls[@]} -gt 0 ] && load_tls=(--tls)
 
 run_load() { # server, loadgen arguments...; prints the load generator's report
   local server=$1; shift
   start "$server"
-  raw_flag=(); [ "$server" = raw ] && raw_flag=(--raw)
-  "${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" "$@" --server-pid "$server_pid" "${raw_flag[@]}" || true
+  raw_flag=(); [ "$server" = "${servers[0]}" ] && raw_flag=(--raw)
+  "${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" "$@" --server-pid "$server_pid" "${raw_flag[@]}" \
+    "${load_tls[@]}" || true
   stop_server
 }
 
@@ -78,13 +87,13 @@ def median(server, workload, column):
     values = [v[column] for v in rows[(server, workload)].values()]
     return statistics.median(values) if values else 0.0
 def ratio(server, workload, column):
-    # The median of each round's ratio to raw TCP in that round: runs of one round are minutes apart at most.
-    mine, raw = rows[(server, workload)], rows[("raw", workload)]
+    # The median of each round's ratio to the ceiling in that round: runs of one round are minutes apart at most.
+    mine, raw = rows[(server, workload)], rows[(servers[0], workload)]
     ratios = [mine[r][column] / raw[r][column] for r in mine if r in raw and raw[r][column] and mine[r][column]]
     return statistics.median(ratios) if ratios else 0.0
 def cell(server, workload, column, fmt):
     value, r = median(server, workload, column), ratio(server, workload, column)
-    if server == "raw" or not r:
+    if server == servers[0] or not r:
         return fmt.format(value)
     return fmt.format(value) + f" ({r:.2f}x)"
 print("| workload | " + " | ".join(servers) + " |")

@@ -6,7 +6,7 @@
 // the server's pid, the server's resident memory per connection.
 //
 //   loadgen --port P [--connections 100] [--in-flight 1] [--size 16] [--binary]
-//           [--messages M | --seconds S] [--idle] [--server-pid PID]
+//           [--messages M | --seconds S] [--idle] [--server-pid PID] [--raw] [--tls]
 //
 // --messages: each connection echoes M messages, then closes (a soak: exit 1
 // unless every message came back intact). --seconds: as many as fit in S
@@ -22,9 +22,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -51,6 +55,7 @@ struct settings {
   bool idle = false;
   long server_pid = 0;
   bool raw = false;
+  bool tls = false;
 };
 
 // The CPU time (user + system) a process has used, in seconds, or 0.
@@ -113,6 +118,8 @@ struct connection {
   std::deque<clock_type::time_point> sent_at;
   bool want_write = false;
   bool close_answered = false; // the server's Close came back
+  SSL* tls = nullptr;           // with --tls
+  bool secured = false;         // the TLS handshake is done
 };
 
 class load {
@@ -122,7 +129,18 @@ public:
         close_frame_(masked_frame(8, std::string("\x03\xe8", 2))) {
     epoll_ = epoll_create1(0);
     conns_.resize(s.connections);
+    if (s.tls) {
+      tls_context_ = SSL_CTX_new(TLS_client_method());
+      SSL_CTX_set_min_proto_version(tls_context_, TLS1_3_VERSION);
+      SSL_CTX_set_verify(tls_context_, SSL_VERIFY_NONE, nullptr);
+      SSL_CTX_set_mode(tls_context_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    }
   }
+  ~load() {
+    if (tls_context_) SSL_CTX_free(tls_context_);
+  }
+  load(const load&) = delete;
+  load& operator=(const load&) = delete;
 
   int run() {
     const std::size_t memory_before = process_memory(s_.server_pid, "VmRSS:");
@@ -197,6 +215,11 @@ private:
     if (!s_.raw)
       c.out = "GET / HTTP/1.1\r\nHost: " + s_.host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    if (tls_context_) {
+      c.tls = SSL_new(tls_context_);
+      SSL_set_fd(c.tls, c.fd);
+      SSL_set_connect_state(c.tls);
+    }
     c.state = phase::upgrading;
     ++upgrading_;
     epoll_event event{};
@@ -231,27 +254,72 @@ private:
       if (c.state == phase::open && c.sent == c.received) begin_close(c);
   }
 
+  // Sends what it can of [data, data + size): the count sent, 0 when the
+  // connection would block, or -1 when it failed.
+  static long transmit(connection& c, const char* data, std::size_t size) {
+    if (!c.tls) {
+      const ssize_t n = send(c.fd, data, size, MSG_NOSIGNAL);
+      return n < 0 && errno == EAGAIN ? 0 : static_cast<long>(n);
+    }
+    ERR_clear_error(); // SSL_get_error reads the thread's error queue: only this call's errors
+    const int n = SSL_write(c.tls, data, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
+    if (n > 0) return n;
+    const int error = SSL_get_error(c.tls, n);
+    return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE ? 0 : -1;
+  }
+
+  // Receives into [data, data + size): the count received, 0 when nothing is
+  // there yet, or -1 when the connection ended (closed or failed).
+  static long receive(connection& c, char* data, std::size_t size) {
+    if (!c.tls) {
+      const ssize_t n = recv(c.fd, data, size, 0);
+      return n < 0 && errno == EAGAIN ? 0 : n == 0 ? -1 : static_cast<long>(n);
+    }
+    ERR_clear_error();
+    const int n = SSL_read(c.tls, data, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
+    if (n > 0) return n;
+    const int error = SSL_get_error(c.tls, n);
+    return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE ? 0 : -1;
+  }
+
   void flush(connection& c) {
+    if (c.tls && !c.secured) return; // the TLS handshake first (handle)
     while (c.out_offset < c.out.size()) {
-      const ssize_t n = send(c.fd, c.out.data() + c.out_offset, c.out.size() - c.out_offset, MSG_NOSIGNAL);
-      if (n < 0) {
-        if (errno == EAGAIN) break;
-        return fail(c, "send");
-      }
+      const long n = transmit(c, c.out.data() + c.out_offset, c.out.size() - c.out_offset);
+      if (n == 0) break;
+      if (n < 0) return fail(c, "send");
       c.out_offset += static_cast<std::size_t>(n);
     }
     if (c.out_offset == c.out.size()) {
       c.out.clear();
       c.out_offset = 0;
     }
-    const bool want = !c.out.empty();
-    if (want != c.want_write) {
-      epoll_event event{};
-      event.events = EPOLLIN | (want ? EPOLLOUT : 0u);
-      event.data.u64 = static_cast<std::uint64_t>(&c - conns_.data());
-      epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &event);
-      c.want_write = want;
+    watch(c, !c.out.empty());
+  }
+
+  // Asks epoll for readability, and for writability when `want_write`.
+  void watch(connection& c, bool want_write) {
+    if (want_write == c.want_write) return;
+    epoll_event event{};
+    event.events = EPOLLIN | (want_write ? EPOLLOUT : 0u);
+    event.data.u64 = static_cast<std::uint64_t>(&c - conns_.data());
+    epoll_ctl(epoll_, EPOLL_CTL_MOD, c.fd, &event);
+    c.want_write = want_write;
+  }
+
+  // Moves the TLS handshake on; true once it is done.
+  bool secure(connection& c) {
+    if (c.secured) return true;
+    ERR_clear_error();
+    const int result = SSL_do_handshake(c.tls);
+    if (result == 1) return c.secured = true;
+    const int error = SSL_get_error(c.tls, result);
+    if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
+      watch(c, error == SSL_ERROR_WANT_WRITE);
+    } else {
+      fail(c, "the TLS handshake");
     }
+    return false;
   }
 
   void fail(connection& c, const char* what) {
@@ -266,12 +334,22 @@ private:
     if (c.state == phase::upgrading) --upgrading_;
     if (c.state == phase::open || c.state == phase::closing) --open_;
     c.state = phase::done;
+    if (c.tls) {
+      ERR_clear_error();
+      if (c.secured) SSL_shutdown(c.tls); // our close_notify, if the socket takes it
+      SSL_free(c.tls);
+      c.tls = nullptr;
+    }
     close(c.fd);
     ++done_;
   }
 
   void handle(connection& c, std::uint32_t what) {
     if (c.state == phase::done) return;
+    if (c.tls && !c.secured) {
+      if (!secure(c)) return;
+      what |= EPOLLOUT; // the request waits in `out`
+    }
     if (s_.raw && c.state == phase::upgrading && (what & EPOLLOUT)) { // connected: a TCP echo needs no handshake
       c.state = phase::open;
       --upgrading_;
@@ -283,12 +361,12 @@ private:
     char buffer[65536];
     bool ended = false;
     for (;;) {
-      const ssize_t n = recv(c.fd, buffer, sizeof buffer, 0);
+      const long n = receive(c, buffer, sizeof buffer);
       if (n > 0) {
         c.in.append(buffer, static_cast<std::size_t>(n));
         continue;
       }
-      ended = !(n < 0 && errno == EAGAIN);
+      ended = n < 0;
       break;
     }
     parse(c);
@@ -397,6 +475,7 @@ private:
   settings s_;
   std::string payload_, frame_, close_frame_;
   int epoll_ = -1;
+  SSL_CTX* tls_context_ = nullptr;
   std::vector<connection> conns_;
   std::size_t upgrading_ = 0, open_ = 0, done_ = 0, corrupt_ = 0, errors_ = 0;
   std::uint64_t total_received_ = 0;
@@ -425,6 +504,7 @@ int main(int argc, char** argv) {
     else if (arg == "--idle") s.idle = true;
     else if (arg == "--server-pid") s.server_pid = std::atol(value().c_str());
     else if (arg == "--raw") s.raw = true;
+    else if (arg == "--tls") s.tls = true;
     else {
       std::fprintf(stderr, "unknown option %s (see the comment at the top of loadgen.cpp)\n", arg.c_str());
       return 2;
@@ -432,7 +512,7 @@ int main(int argc, char** argv) {
   }
   if (s.port == 0 || s.connections == 0 || s.in_flight == 0) {
     std::fprintf(stderr, "usage: loadgen --port P [--connections N] [--in-flight K] [--size B] [--binary]\n"
-                         "               [--messages M | --seconds S] [--idle] [--server-pid PID]\n");
+                         "               [--messages M | --seconds S] [--idle] [--server-pid PID] [--raw] [--tls]\n");
     return 2;
   }
   rlimit limit{};
