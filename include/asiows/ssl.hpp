@@ -8,6 +8,9 @@
 //   asiows::ssl::prepare_client(ws.next_layer(), "example.com");
 //   ws.next_layer().async_handshake(asio::ssl::stream_base::client, ...);
 //   ws.async_handshake("example.com", "/", ...);
+//
+// asiows::ssl::socket_stream<tcp::socket> (ssl_socket_stream.hpp) is used the
+// same way and is leaner: OpenSSL works on the socket itself.
 #ifndef ASIOWS_SSL_HPP
 #define ASIOWS_SSL_HPP
 
@@ -17,6 +20,7 @@
 #define ASIOWS_ENABLE_SSL 1
 #endif
 
+#include <asiows/ssl_socket_stream.hpp>
 #include <asiows/stream.hpp>
 
 #include <asio/ssl.hpp>
@@ -68,18 +72,40 @@ inline asio::ssl::context make_server_context(const std::string& certificate_cha
   return context;
 }
 
+namespace detail {
+
+// SNI for `host` (RFC 6066; not for IP addresses), and whether it is an address.
+inline std::error_code send_server_name(SSL* ssl, const std::string& host, bool& is_address) {
+  std::error_code ec;
+  asio::ip::make_address(host, ec);
+  is_address = !ec;
+  if (!is_address && !SSL_set_tlsext_host_name(ssl, host.c_str()))
+    return {static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()};
+  return {};
+}
+
+} // namespace detail
+
 // Sets up a client TLS stream for `host` before its TLS handshake: sends the
 // name as SNI (RFC 6066; not for IP addresses) and checks that the
 // certificate names it (RFC 6125). A mismatch fails the TLS handshake with
 // "certificate verify failed".
 template <class Socket>
 std::error_code prepare_client(asio::ssl::stream<Socket>& stream, const std::string& host) {
-  std::error_code ec;
-  asio::ip::make_address(host, ec);
-  const bool is_address = !ec;
-  if (!is_address && !SSL_set_tlsext_host_name(stream.native_handle(), host.c_str()))
-    return {static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()};
+  bool is_address = false;
+  if (auto failure = detail::send_server_name(stream.native_handle(), host, is_address)) return failure;
   stream.set_verify_callback(asio::ssl::host_name_verification(host));
+  return {};
+}
+
+// The same for a socket_stream, through OpenSSL's own name check.
+template <class Socket>
+std::error_code prepare_client(socket_stream<Socket>& stream, const std::string& host) {
+  bool is_address = false;
+  if (auto failure = detail::send_server_name(stream.native_handle(), host, is_address)) return failure;
+  const int checked = is_address ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(stream.native_handle()), host.c_str())
+                                 : SSL_set1_host(stream.native_handle(), host.c_str());
+  if (checked != 1) return {static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category()};
   return {};
 }
 

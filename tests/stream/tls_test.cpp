@@ -9,13 +9,16 @@
 #include <string>
 
 using namespace test;
-using tls_socket = asio::ssl::stream<tcp::socket>;
+// Every test runs on both TLS streams asiows works with.
+using asio_ssl_stream = asio::ssl::stream<tcp::socket>;
+using socket_stream = asiows::ssl::socket_stream<tcp::socket>;
 
 namespace {
 
 const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
 
 // An echo server over TLS and a wss client stream, on one io_context.
+template <class tls_socket>
 struct tls_fixture {
   explicit tls_fixture(const std::string& trusted_ca = cert_dir + "/ca.pem")
       : server_context(asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem")),
@@ -52,9 +55,10 @@ struct tls_fixture {
 
 } // namespace
 
-TEST_CASE("wss: echo over TLS with the certificate and host name verified") {
+TEMPLATE_TEST_CASE("wss: echo over TLS with the certificate and host name verified", "", asio_ssl_stream,
+                   socket_stream) {
   const std::string host = GENERATE(std::string("localhost"), std::string("127.0.0.1"));
-  tls_fixture f;
+  tls_fixture<TestType> f;
   REQUIRE_FALSE(f.connect(host));
   for (std::size_t size : {0u, 125u, 65536u, 1u << 20}) {
     const std::string payload(size, 'w');
@@ -74,16 +78,18 @@ TEST_CASE("wss: echo over TLS with the certificate and host name verified") {
   CHECK(f.session->ws.close_reason() == "tls bye");
 }
 
-TEST_CASE("wss: a certificate from an untrusted authority fails with a clear error") {
-  tls_fixture f(cert_dir + "/untrusted-ca.pem");
+TEMPLATE_TEST_CASE("wss: a certificate from an untrusted authority fails with a clear error", "", asio_ssl_stream,
+                   socket_stream) {
+  tls_fixture<TestType> f(cert_dir + "/untrusted-ca.pem");
   const std::error_code ec = f.connect("localhost");
   REQUIRE(ec);
   CHECK(ec.message().find("certificate verify failed") != std::string::npos);
   CHECK_FALSE(f.client->is_open());
 }
 
-TEST_CASE("wss: a certificate for another host name fails with a clear error") {
-  tls_fixture f;
+TEMPLATE_TEST_CASE("wss: a certificate for another host name fails with a clear error", "", asio_ssl_stream,
+                   socket_stream) {
+  tls_fixture<TestType> f;
   const std::error_code ec = f.connect("wrong.example");
   REQUIRE(ec);
   CHECK(ec.message().find("certificate verify failed") != std::string::npos);
