@@ -35,6 +35,12 @@ struct has_lowest_layer : std::false_type {};
 template <class Stream>
 struct has_lowest_layer<Stream, std::void_t<decltype(std::declval<Stream&>().lowest_layer())>> : std::true_type {};
 
+// A next layer that can give its buffers back while idle (ssl::socket_stream).
+template <class Stream, class = void>
+struct has_release_buffers : std::false_type {};
+template <class Stream>
+struct has_release_buffers<Stream, std::void_t<decltype(std::declval<Stream&>().release_buffers())>> : std::true_type {};
+
 template <class Stream>
 void close_lowest_layer(Stream& stream) {
   std::error_code ignored;
@@ -103,6 +109,10 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   std::uint64_t timer_generation = 0;
   clock::time_point last_received = clock::now();
   bool keepalive_ping_outstanding = false;
+  // An idle connection gives its next layer's buffers back (has_release_buffers):
+  // after this long without a read, once per quiet spell.
+  static constexpr std::chrono::seconds release_buffers_after{1};
+  bool buffers_released = false;
 
   // Why the connection ended when it was not the peer's doing (a timeout).
   std::error_code fatal;
@@ -262,6 +272,8 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     if (settings.idle_timeout.count() > 0) next = settings.idle_timeout - since;
     if (settings.keepalive_interval.count() > 0 && !keepalive_ping_outstanding)
       next = std::min<clock::duration>(next, settings.keepalive_interval - since);
+    if constexpr (has_release_buffers<NextLayer>::value)
+      if (!buffers_released) next = std::min<clock::duration>(next, release_buffers_after - since);
     if (next == clock::duration::max()) return cancel_timer();
     arm_timer(deadline::idle, std::max<clock::duration>(next, std::chrono::milliseconds(1)));
   }
@@ -274,6 +286,12 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     case deadline::idle: {
       const auto since = clock::now() - last_received;
       if (settings.idle_timeout.count() > 0 && since >= settings.idle_timeout) return fail_with(error::timeout);
+      if constexpr (has_release_buffers<NextLayer>::value) {
+        if (!buffers_released && since >= release_buffers_after) {
+          next_layer.release_buffers(); // tried once per quiet spell: bytes still waiting keep them
+          buffers_released = true;
+        }
+      }
       if (settings.keepalive_interval.count() > 0 && since >= settings.keepalive_interval &&
           !keepalive_ping_outstanding && !writing && engine && engine->state() == close_state::open) {
         keepalive_ping_outstanding = true;
@@ -299,6 +317,11 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   void note_received() {
     last_received = clock::now();
     keepalive_ping_outstanding = false;
+    if (buffers_released) { // the first read after a quiet spell: the release is due again
+      buffers_released = false;
+      const bool idle_timing = timer_purpose == deadline::idle || timer_purpose == deadline::none;
+      if (engine && idle_timing) start_idle_timer(); // open, and not closing
+    }
   }
 };
 
