@@ -23,6 +23,8 @@
 #include <vector>
 
 using tcp = asio::ip::tcp;
+// wss: OpenSSL on the socket itself, lean in memory (see asiows/ssl_socket_stream.hpp).
+using tls_socket = asiows::ssl::socket_stream<tcp::socket>;
 
 // One connection: accept the upgrade, then read and write back until it ends.
 template <class Socket>
@@ -37,7 +39,7 @@ public:
   }
 
   void start() {
-    if constexpr (std::is_same_v<Socket, asio::ssl::stream<tcp::socket>>) {
+    if constexpr (std::is_same_v<Socket, tls_socket>) {
       ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
                                        [self = this->shared_from_this()](std::error_code ec) {
                                          if (!ec) self->accept();
@@ -113,8 +115,7 @@ void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, bool deflate,
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
       if (tls)
-        std::make_shared<echo_connection<asio::ssl::stream<tcp::socket>>>(
-            asio::ssl::stream<tcp::socket>(std::move(socket), *tls), deflate)->start();
+        std::make_shared<echo_connection<tls_socket>>(tls_socket(std::move(socket), *tls), deflate)->start();
       else
         std::make_shared<echo_connection<tcp::socket>>(std::move(socket), deflate)->start();
     }

@@ -170,7 +170,7 @@ private:
           return failed(st, e.code());
         }
       }
-      auto c = std::make_shared<detail::endpoint_connection<asio::ssl::stream<asio::ip::tcp::socket>>>(
+      auto c = std::make_shared<detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>>>(
           st->shared, asio::make_strand(st->io), *st->tls);
       return resolve_and_connect(st, c);
     }
@@ -203,7 +203,7 @@ private:
   template <class Connection>
   static void secure_then_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if constexpr (std::is_same_v<Connection, detail::endpoint_connection<asio::ssl::stream<asio::ip::tcp::socket>>>) {
+    if constexpr (std::is_same_v<Connection, detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>>>) {
       if (auto failure = ssl::prepare_client(c->ws().next_layer(), st->where.host))
         return asio::post(st->control, [st, failure] { failed(st, failure); });
       c->ws().next_layer().async_handshake(asio::ssl::stream_base::client, [st, c](std::error_code ec) {

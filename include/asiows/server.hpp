@@ -12,7 +12,8 @@
 // never run concurrently. One port serves WebSocket upgrades and, through
 // on_http, plain HTTP (a page and its WebSocket). on_handshake sees every
 // upgrade request first: origin and authentication checks, subprotocols.
-// TLS: link asiows::ssl (or define ASIOWS_ENABLE_SSL) and use listen_tls.
+// TLS: link asiows::ssl (or define ASIOWS_ENABLE_SSL) and use listen_tls;
+// connections run OpenSSL on the socket itself (ssl::socket_stream).
 #ifndef ASIOWS_SERVER_HPP
 #define ASIOWS_SERVER_HPP
 
@@ -27,7 +28,7 @@
 #include <asio/strand.hpp>
 
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-#include <asio/ssl.hpp>
+#include <asiows/ssl_socket_stream.hpp>
 #endif
 
 #include <chrono>
@@ -127,8 +128,8 @@ public:
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
   // Listens for wss:// with `tls` (asiows::ssl::make_server_context), which must outlive the server.
   std::error_code listen_tls(const std::string& address, unsigned short port, asio::ssl::context& tls) {
-    return listen_on<asio::ip::tcp, asio::ssl::stream<asio::ip::tcp::socket>>(asio::ip::tcp::endpoint(), address,
-                                                                            port, &tls);
+    return listen_on<asio::ip::tcp, ssl::socket_stream<asio::ip::tcp::socket>>(asio::ip::tcp::endpoint(), address,
+                                                                                port, &tls);
   }
 #endif
 
@@ -271,7 +272,7 @@ private:
     }
     std::shared_ptr<detail::endpoint_connection<Socket>> c;
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if constexpr (std::is_same_v<Socket, asio::ssl::stream<asio::ip::tcp::socket>>)
+    if constexpr (std::is_same_v<Socket, ssl::socket_stream<asio::ip::tcp::socket>>)
       c = std::make_shared<detail::endpoint_connection<Socket>>(st->shared, std::move(raw),
                                                                 *static_cast<asio::ssl::context*>(tls));
     else
@@ -281,7 +282,7 @@ private:
     c->ws().set_options(st->options.connection);
     auto request = std::make_shared<http_request>();
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if constexpr (std::is_same_v<Socket, asio::ssl::stream<asio::ip::tcp::socket>>) {
+    if constexpr (std::is_same_v<Socket, ssl::socket_stream<asio::ip::tcp::socket>>) {
       c->ws().start_handshake_timeout(); // a TLS handshake that stalls is dropped too
       c->ws().next_layer().async_handshake(asio::ssl::stream_base::server,
                                            [st, c, request, remote](std::error_code tls_error) {
