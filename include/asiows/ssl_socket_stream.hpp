@@ -82,7 +82,7 @@ inline std::error_code tls_call_error(SSL* ssl, int result, int saved_errno, tls
 // reads all of it) and keeps errno as the call left it.
 template <class Call>
 int tls_call(Call&& call, int& saved_errno) {
-  ERR_clear_error();
+  if (ERR_peek_error() != 0) ERR_clear_error(); // the peek is the cheaper of the two
   errno = 0;
   const int result = call();
   saved_errno = errno;
@@ -303,6 +303,9 @@ private:
           detail::tls_call([&] { return SSL_read_ex(ssl_, bytes + got, into.size() - got, &n); }, saved_errno);
       if (result == 1) {
         got += n;
+        // Read-ahead took all the socket had, up to OpenSSL's buffer: with nothing
+        // left inside OpenSSL, another call would only find the socket empty.
+        if (SSL_has_pending(ssl_) != 1) return {};
         continue;
       }
       const std::error_code ec = detail::tls_call_error(ssl_, result, saved_errno, want);
