@@ -133,3 +133,24 @@ TEST_CASE("ssl::socket_stream: a handshake with a peer that is not TLS fails wit
   CHECK(accepted.error.category() == asio::error::get_ssl_category());
   CHECK_FALSE(accepted.error.message().empty());
 }
+
+TEST_CASE("ssl::socket_stream: an error another connection left on the thread does not fail this one") {
+  tls_pair p;
+  // What a failed OpenSSL call elsewhere leaves behind (SSL_get_error reads the whole queue).
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+  ERR_raise(ERR_LIB_SSL, SSL_R_UNEXPECTED_EOF_WHILE_READING);
+#else
+  ERR_put_error(ERR_LIB_SSL, 0, SSL_R_BAD_LENGTH, __FILE__, __LINE__);
+#endif
+  char byte;
+  std::error_code ec;
+  p.server.read_some(asio::buffer(&byte, 1), ec); // nothing was sent: it would block, no more
+  CHECK(ec == asio::error::would_block);
+  const std::string message = "still fine";
+  pending read;
+  std::string got(message.size(), '\0');
+  asio::async_read(p.server, asio::buffer(got), read.handler());
+  REQUIRE_FALSE(run(p.io, [&](auto done) { asio::async_write(p.client, asio::buffer(message), done); }).error);
+  CHECK_FALSE(read.wait(p.io).error);
+  CHECK(got == message);
+}
