@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   opts.connection.max_message_size = 64 * 1024 * 1024; // the 1 MiB workload and more
   opts.connection.max_frame_size = opts.connection.max_message_size;
   opts.max_send_queue_bytes = 2 * opts.connection.max_message_size;
+  opts.single_threaded = true; // io.run() below is the only thread
   asiows::server server(io, opts);
   server.on_message = [](const asiows::connection_ptr& c, std::string_view message, asiows::message_kind kind) {
     c->send(message, kind);

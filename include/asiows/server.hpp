@@ -8,8 +8,9 @@
 //   server.listen("127.0.0.1", 9001);
 //   io.run();                                         // on any number of threads
 //
-// Each connection runs on a strand of its own; handlers for one connection
-// never run concurrently. One port serves WebSocket upgrades and, through
+// Each connection runs on a strand of its own (on the io_context's executor
+// with server_options::single_threaded); handlers for one connection never
+// run concurrently. One port serves WebSocket upgrades and, through
 // on_http, plain HTTP (a page and its WebSocket). on_handshake sees every
 // upgrade request first: origin and authentication checks, subprotocols.
 // TLS: link asiows::ssl (or define ASIOWS_ENABLE_SSL) and use listen_tls;
@@ -53,6 +54,12 @@ struct server_options {
   std::size_t max_connections = 100'000;
   // shutdown(): how long connections get to finish their close handshake.
   std::chrono::milliseconds shutdown_timeout{5'000};
+  // Set when the io_context runs on one thread only: connections then run on
+  // its executor directly instead of a strand each, which saves a lock and a
+  // queue hand-off per handler. send() and close() stay safe from any thread
+  // (they post onto that one thread). Wrong with several threads: handlers
+  // of one connection could then run concurrently.
+  bool single_threaded = false;
 };
 
 // The answer to a plain HTTP request (on_http).
@@ -251,7 +258,11 @@ private:
 
   template <class Socket, class Acceptor>
   static void accept_loop(std::shared_ptr<state> st, std::shared_ptr<Acceptor> acceptor, void* tls) {
-    acceptor->async_accept(asio::make_strand(st->io), [st, acceptor, tls](std::error_code ec, auto socket) {
+    // Each connection on a strand of its own, unless the io_context has only one thread.
+    const asio::any_io_executor executor = st->options.single_threaded
+                                               ? asio::any_io_executor(st->io.get_executor())
+                                               : asio::any_io_executor(asio::make_strand(st->io));
+    acceptor->async_accept(executor, [st, acceptor, tls](std::error_code ec, auto socket) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open() || st->stopping) return;
       if (!ec) start_connection<Socket>(st, std::move(socket), tls);
       accept_loop<Socket>(st, acceptor, tls);

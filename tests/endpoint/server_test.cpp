@@ -55,7 +55,9 @@ std::string http_exchange(unsigned short port, const std::string& request) {
 
 TEST_CASE("server + client endpoints: echo, path, remote address, statistics") {
   asio::io_context io;
-  echo_server s(io);
+  asiows::server_options opts;
+  opts.single_threaded = GENERATE(false, true); // a strand per connection, or none
+  echo_server s(io, opts);
   std::string seen_path;
   std::string seen_remote;
   s.server.on_open = [&](const connection_ptr& c) {
@@ -236,15 +238,21 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
 }
 
 TEST_CASE("server: many threads sending on one connection deliver every message, each thread's in order") {
+  // On strands with two io threads, and without strands with one.
+  const bool single_threaded = GENERATE(false, true);
   asio::io_context io;
-  echo_server s(io);
+  asiows::server_options opts;
+  opts.single_threaded = single_threaded;
+  echo_server s(io, opts);
   connection_ptr server_side;
   s.server.on_open = [&](const connection_ptr& c) { server_side = c; };
   auto ws = open_stream(io, s.server.port());
   run_for(io, 50ms);
   REQUIRE(server_side);
   std::thread io_thread_a([&] { io.run_for(10s); });
-  std::thread io_thread_b([&] { io.run_for(10s); });
+  std::thread io_thread_b([&] {
+    if (!single_threaded) io.run_for(10s);
+  });
   constexpr int senders = 4, per_sender = 500;
   std::vector<std::thread> threads;
   for (int t = 0; t < senders; ++t)
