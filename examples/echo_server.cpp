@@ -3,12 +3,12 @@
 //
 // Shows: the low-level stream<> API with callbacks, replies batched with
 // message_ready(), read_ready() and async_write_batch, an accept loop, one
-// strand per connection when several threads run the io_context,
-// and wss with a certificate.
+// strand per connection when several threads run the io_context (or, with
+// --reuseport, an io_context per thread on one port), and wss with a certificate.
 //
 // Accepts permessage-deflate (compression) unless --no-deflate is given.
 //
-// Run:  ./build/gcc/examples/echo_server --port 9001 [--threads 2] [--tls cert.pem key.pem] [--no-deflate]
+// Run:  ./build/gcc/examples/echo_server --port 9001 [--threads 2 [--reuseport]] [--tls cert.pem key.pem] [--no-deflate]
 // Try:  python3 -m websockets ws://127.0.0.1:9001/
 #include <asiows/asiows.hpp>
 #include <asiows/ssl.hpp>
@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -123,37 +124,71 @@ void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, bool deflate,
   });
 }
 
+#if defined(SO_REUSEPORT)
+// Several acceptors on one port, the kernel spreading connections over them (Linux, BSD).
+using reuse_port = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+#endif
+
+// An acceptor on `address`:`port`; with `shared`, other acceptors may listen on that port too.
+tcp::acceptor open_acceptor(asio::io_context& io, const std::string& address, unsigned short port, bool shared) {
+  const tcp::endpoint where(asio::ip::make_address(address), port);
+  tcp::acceptor acceptor(io);
+  acceptor.open(where.protocol());
+  acceptor.set_option(tcp::acceptor::reuse_address(true));
+#if defined(SO_REUSEPORT)
+  if (shared) acceptor.set_option(reuse_port(true));
+#else
+  if (shared) throw std::runtime_error("--reuseport: this system has no SO_REUSEPORT");
+#endif
+  acceptor.bind(where);
+  acceptor.listen();
+  return acceptor;
+}
+
 int main(int argc, char** argv) {
   std::string address = "127.0.0.1", cert, key;
   unsigned short port = 9001;
   int threads = 1;
-  bool deflate = true;
+  bool deflate = true, reuseport = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--port" && i + 1 < argc) port = static_cast<unsigned short>(std::stoi(argv[++i]));
     else if (arg == "--address" && i + 1 < argc) address = argv[++i];
     else if (arg == "--threads" && i + 1 < argc) threads = std::max(1, std::stoi(argv[++i]));
+    else if (arg == "--reuseport") reuseport = true;
     else if (arg == "--tls" && i + 2 < argc) cert = argv[++i], key = argv[++i];
     else if (arg == "--no-deflate") deflate = false;
     else {
-      std::fprintf(stderr, "usage: %s [--port N] [--address A] [--threads N] [--tls cert.pem key.pem] [--no-deflate]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--port N] [--address A] [--threads N [--reuseport]] [--tls cert.pem key.pem] [--no-deflate]\n", argv[0]);
       return 2;
     }
   }
 
-  asio::io_context io(threads);
+  // Without --reuseport: one io_context that every thread runs, a strand per
+  // connection when there are several. With it: an io_context, an acceptor
+  // and a thread each, no strands, nothing shared between threads.
+  const int contexts = reuseport ? threads : 1;
+  std::vector<std::unique_ptr<asio::io_context>> ios;
+  for (int i = 0; i < contexts; ++i) ios.push_back(std::make_unique<asio::io_context>(reuseport ? 1 : threads));
   std::unique_ptr<asio::ssl::context> tls;
   if (!cert.empty()) tls = std::make_unique<asio::ssl::context>(asiows::ssl::make_server_context(cert, key));
-  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address(address), port));
-  accept_loop(acceptor, tls.get(), deflate, threads > 1);
-  std::printf("echo_server listening on %s://%s:%u/ with %d thread(s)\n", tls ? "wss" : "ws", address.c_str(),
-              acceptor.local_endpoint().port(), threads);
+  std::vector<tcp::acceptor> acceptors;
+  for (int i = 0; i < contexts; ++i) {
+    // The first acceptor picks the port (0: any free one); the others share it.
+    const unsigned short where = i == 0 ? port : acceptors.front().local_endpoint().port();
+    acceptors.push_back(open_acceptor(*ios[static_cast<std::size_t>(i)], address, where, reuseport));
+  }
+  for (auto& acceptor : acceptors) accept_loop(acceptor, tls.get(), deflate, !reuseport && threads > 1);
+  std::printf("echo_server listening on %s://%s:%u/ with %d thread(s)%s\n", tls ? "wss" : "ws", address.c_str(),
+              acceptors.front().local_endpoint().port(), threads, reuseport ? ", one io_context each" : "");
   std::fflush(stdout);
 
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](std::error_code, int) { io.stop(); });
+  asio::signal_set signals(*ios.front(), SIGINT, SIGTERM);
+  signals.async_wait([&](std::error_code, int) {
+    for (auto& io : ios) io->stop();
+  });
   std::vector<std::thread> pool;
-  for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
-  io.run();
+  for (int i = 1; i < threads; ++i) pool.emplace_back([&io = *ios[static_cast<std::size_t>(i % contexts)]] { io.run(); });
+  ios.front()->run();
   for (auto& thread : pool) thread.join();
 }
