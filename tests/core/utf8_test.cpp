@@ -141,3 +141,30 @@ TEST_CASE("utf8 agrees with the reference on every 1-, 2- and 3-byte sequence wi
   CHECK(compared > 2000000);
   CHECK(disagreements == 0);
 }
+
+TEST_CASE("utf8 agrees with the reference on every 2- to 4-byte lead and continuation, followed by ASCII") {
+  // The automaton's 16-byte blocks, and the ASCII skip after them.
+  const int third_bytes[] = {0x00, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+  const int fourth_bytes[] = {0x41, 0x7F, 0x80, 0x8F, 0x90, 0xBF, 0xC0};
+  std::string text(8, 'z');
+  long compared = 0, disagreements = 0, valid = 0;
+  for (int a = 0x80; a < 0x100; ++a) {
+    text[0] = static_cast<char>(a);
+    for (int b = 0; b < 0x100; ++b) {
+      text[1] = static_cast<char>(b);
+      for (int c : third_bytes) {
+        text[2] = static_cast<char>(c);
+        for (int d : fourth_bytes) {
+          text[3] = static_cast<char>(d);
+          const bool expected = reference_is_valid_utf8(text);
+          ++compared;
+          valid += expected;
+          if (is_valid_utf8(text) != expected) ++disagreements;
+        }
+      }
+    }
+  }
+  CHECK(compared == 128L * 256 * 8 * 7);
+  CHECK(valid > 1000);
+  CHECK(disagreements == 0);
+}
