@@ -5,13 +5,12 @@
 // records as they can. OpenSSL's own buffers stay with each connection (no
 // SSL_MODE_RELEASE_BUFFERS): the plain OpenSSL echo of docs/performance.md.
 //   tls_echo --port P --tls cert.pem key.pem   (prints ws://127.0.0.1:PORT/ for the scripts)
-#include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "loopback_listener.hpp"
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -112,50 +111,21 @@ int main(int argc, char** argv) {
     ERR_print_errors_fp(stderr);
     return 1;
   }
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  limit.rlim_cur = limit.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &limit);
-
-  const int listener = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-  const int one = 1;
-  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 || listen(listener, 4096) != 0) {
-    std::perror("listen");
-    return 1;
-  }
-  socklen_t length = sizeof address;
-  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
-  std::printf("ws://127.0.0.1:%d/\n", ntohs(address.sin_port));
-  std::fflush(stdout);
-
-  const int poller = epoll_create1(0);
-  epoll_event event{};
-  event.events = EPOLLIN;
-  event.data.fd = listener;
-  epoll_ctl(poller, EPOLL_CTL_ADD, listener, &event);
+  const loopback_listener where = listen_on_loopback(port);
+  if (where.listener < 0) return 1;
   std::unordered_map<int, peer> peers;
   epoll_event events[256];
   for (;;) {
-    const int n = epoll_wait(poller, events, 256, -1);
+    const int n = epoll_wait(where.poller, events, 256, -1);
     for (int i = 0; i < n; ++i) {
       const int fd = events[i].data.fd;
-      if (fd == listener) {
-        for (int client; (client = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) {
-          setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+      if (fd == where.listener) {
+        accept_pending(where, [&](int client) {
           peer& p = peers[client];
           p.tls = SSL_new(context);
           SSL_set_fd(p.tls, client);
           SSL_set_accept_state(p.tls);
-          epoll_event watch{};
-          watch.events = EPOLLIN;
-          watch.data.fd = client;
-          epoll_ctl(poller, EPOLL_CTL_ADD, client, &watch);
-        }
+        });
         continue;
       }
       peer& p = peers[fd];
@@ -169,7 +139,7 @@ int main(int argc, char** argv) {
       epoll_event watch{};
       watch.events = interest;
       watch.data.fd = fd;
-      epoll_ctl(poller, EPOLL_CTL_MOD, fd, &watch);
+      epoll_ctl(where.poller, EPOLL_CTL_MOD, fd, &watch);
     }
   }
 }
