@@ -341,7 +341,7 @@ private:
         while (from != end && filled < record_size) {
           const asio::const_buffer piece = asio::const_buffer(*from) + from_offset;
           const std::size_t take = std::min(piece.size(), record_size - filled);
-          std::memcpy(gathered.data() + filled, piece.data(), take);
+          if (take > 0) std::memcpy(gathered.data() + filled, piece.data(), take); // an empty piece may have no data
           filled += take;
           ++from, from_offset = 0;
         }
