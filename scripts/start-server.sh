@@ -7,6 +7,7 @@
 start_server() {
   local log=$1
   shift
+  : >"$log" # empty now: a port a previous server left in it must not be read as this one's
   "$@" >"$log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do
