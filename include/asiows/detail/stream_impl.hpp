@@ -79,7 +79,6 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   explicit stream_impl(const options& opts, Args&&... args)
       : next_layer(std::forward<Args>(args)...),
         settings(opts),
-        write_gate(next_layer.get_executor(), clock::time_point::max()),
         timer(next_layer.get_executor()) {}
 
   NextLayer next_layer;
@@ -94,9 +93,15 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   bool read_active = false;
 
   // One write to the next layer at a time; operations that find it taken
-  // wait on write_gate, which release_writer() wakes by cancelling it.
+  // wait on the write gate, which release_writer() wakes by cancelling it.
+  // The gate is made the first time a writer has to wait (most connections
+  // never do), and kept: an idle connection does not carry a timer for it.
   bool writing = false;
-  asio::steady_timer write_gate;
+  std::unique_ptr<asio::steady_timer> gate;
+  asio::steady_timer& write_gate() {
+    if (!gate) gate = std::make_unique<asio::steady_timer>(next_layer.get_executor(), clock::time_point::max());
+    return *gate;
+  }
   std::vector<std::uint8_t> control_out;     // control frames being written
   std::vector<std::uint8_t> scratch;         // masked payloads; a batch's headers and short payloads
   std::vector<asio::const_buffer> gather;    // the buffers of the current write
@@ -179,7 +184,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   void release_writer() {
     writing = false;
-    write_gate.cancel();
+    if (gate) gate->cancel();
   }
 
   // An operation whose turn to write has come: takes the turn, unless the

@@ -217,7 +217,7 @@ public:
           s.start_closing_timer();
           // Send the Close we owe (echo or failure), after any write in flight.
           while (s.writing && !s.transport_closed) {
-            ASIO_CORO_YIELD s.write_gate.async_wait(std::move(self));
+            ASIO_CORO_YIELD s.write_gate().async_wait(std::move(self));
             did_io_ = true;
           }
           if (!s.transport_closed && s.engine->has_pending_control()) {
