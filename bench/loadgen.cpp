@@ -254,6 +254,12 @@ private:
       if (c.state == phase::open && c.sent == c.received) begin_close(c);
   }
 
+  // Whether an OpenSSL call that returned `result` only has to wait for the socket.
+  static bool wants_network(SSL* tls, int result) {
+    const int error = SSL_get_error(tls, result);
+    return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE;
+  }
+
   // Sends what it can of [data, data + size): the count sent, 0 when the
   // connection would block, or -1 when it failed.
   static long transmit(connection& c, const char* data, std::size_t size) {
@@ -264,8 +270,7 @@ private:
     ERR_clear_error(); // SSL_get_error reads the thread's error queue: only this call's errors
     const int n = SSL_write(c.tls, data, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
     if (n > 0) return n;
-    const int error = SSL_get_error(c.tls, n);
-    return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE ? 0 : -1;
+    return wants_network(c.tls, n) ? 0 : -1;
   }
 
   // Receives into [data, data + size): the count received, 0 when nothing is
@@ -278,8 +283,7 @@ private:
     ERR_clear_error();
     const int n = SSL_read(c.tls, data, static_cast<int>(std::min<std::size_t>(size, INT_MAX)));
     if (n > 0) return n;
-    const int error = SSL_get_error(c.tls, n);
-    return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE ? 0 : -1;
+    return wants_network(c.tls, n) ? 0 : -1;
   }
 
   void flush(connection& c) {
@@ -315,7 +319,7 @@ private:
     if (result == 1) return c.secured = true;
     const int error = SSL_get_error(c.tls, result);
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) {
-      watch(c, error == SSL_ERROR_WANT_WRITE);
+      watch(c, error == SSL_ERROR_WANT_WRITE); // and readability, always
     } else {
       fail(c, "the TLS handshake");
     }

@@ -274,7 +274,7 @@ private:
     std::string remote;
     std::error_code ec;
     const auto peer = raw.remote_endpoint(ec);
-    // By protocol, not type: accepted on a strand, the socket's type names the strand's executor.
+    // By protocol: the same code serves TCP and Unix domain listeners.
     if constexpr (std::is_same_v<typename RawSocket::protocol_type, asio::ip::tcp>) {
       raw.set_option(asio::ip::tcp::no_delay(true), ec); // small messages go out at once
       if (!ec) remote = peer.address().to_string() + ":" + std::to_string(peer.port());

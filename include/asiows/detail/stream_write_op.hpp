@@ -53,7 +53,7 @@ void for_each_slice(const ConstBufferSequence& buffers, std::size_t offset, std:
 // cleared after, since waking from the gate leaves operation_aborted in it.
 #define ASIOWS_ACQUIRE_WRITER(s, self)                                                                           \
   while ((s).writing && !(s).transport_closed) {                                                               \
-    ASIO_CORO_YIELD (s).write_gate().async_wait(std::move(self));                                                 \
+    ASIO_CORO_YIELD (s).write_gate().async_wait(std::move(self));                                               \
     did_io_ = true;                                                                                            \
   }                                                                                                            \
   ec = {}
