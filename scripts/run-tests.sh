@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, then for each preset
-# (g++ C++17 and C++20, clang++ C++20, clang++ C++17 with ASan+UBSan, and the
-# threaded tests under TSan) configures, builds and runs ctest; then the soak
+# (g++ C++17 and C++20, g++ optimized as users ship it (Release, -O3), clang++
+# C++20, clang++ C++17 with ASan+UBSan, and the threaded tests under TSan)
+# configures, builds and runs ctest; then the soak
 # test once (10,000 connections, on the gcc build) and each libFuzzer target
 # for ASIOWS_FUZZ_SECONDS (default 60) seconds.
 # Usage: scripts/run-tests.sh [preset ...]   (also "soak" and "fuzz")
@@ -11,7 +12,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 clang-cxx20 sanitize tsan soak fuzz)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 release clang-cxx20 sanitize tsan soak fuzz)
 
 for preset in "${presets[@]}"; do
   echo "==== preset: $preset"
