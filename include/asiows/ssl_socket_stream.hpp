@@ -3,9 +3,10 @@
 //
 // asio::ssl::stream runs OpenSSL on a memory BIO pair: every byte is copied
 // through buffers of its own, about 68 KiB per connection, held for as long
-// as the connection lives. This stream gives OpenSSL the socket itself
-// (SSL_set_fd): it reads ahead into one buffer and writes from one, and when
-// OpenSSL wants the network the stream waits on the socket (async_wait).
+// as the connection lives. This stream gives OpenSSL the socket itself (as
+// SSL_set_fd does, but writing with MSG_NOSIGNAL, so a peer that has gone
+// cannot raise SIGPIPE): it reads ahead into one buffer and writes from one,
+// and when OpenSSL wants the network the stream waits on the socket (async_wait).
 // release_buffers() gives both buffers back; asiows::stream calls it once a
 // connection has been idle for a second. (SSL_MODE_RELEASE_BUFFERS would
 // free and allocate them around every record, which costs a busy connection
@@ -22,6 +23,8 @@
 // at construction, which must outlive the stream.
 #ifndef ASIOWS_SSL_SOCKET_STREAM_HPP
 #define ASIOWS_SSL_SOCKET_STREAM_HPP
+
+#include <asiows/detail/nosignal_socket_bio.hpp>
 
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
@@ -279,7 +282,8 @@ private:
   std::error_code attach_socket() {
     std::error_code ec;
     socket_.non_blocking(true, ec);
-    if (!ec && SSL_set_fd(ssl_, static_cast<int>(socket_.native_handle())) != 1)
+    // Like SSL_set_fd, but the writes cannot raise SIGPIPE (nosignal_socket_bio.hpp).
+    if (!ec && !detail::attach_nosignal_socket(ssl_, static_cast<int>(socket_.native_handle())))
       ec = {static_cast<int>(ERR_get_error()), asio::error::get_ssl_category()};
     return ec;
   }
