@@ -67,7 +67,9 @@ private:
       self->keep_received();
       while (self->count_ < max_batch && self->ws_.message_ready()) {
         self->ws_.read_ready(asiows::dynamic_buffer(self->next_buffer()), ec);
-        if (ec) return; // the connection failed on this message (e.g. invalid UTF-8)
+        // The connection failed on this message (e.g. invalid UTF-8): the ones
+        // before it are still echoed, ahead of the Close; the next read reports it.
+        if (ec) break;
         self->keep_received();
       }
       self->write();

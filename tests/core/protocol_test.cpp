@@ -252,20 +252,82 @@ TEST_CASE("a failure after our Close sends no second Close") {
   CHECK_FALSE(server.has_pending_control());
 }
 
-TEST_CASE("only the latest ping's pong is kept") {
-  protocol server(role::server);
+TEST_CASE("every ping gets its pong, in order (Autobahn 2.10)") {
+  const role r = GENERATE(role::client, role::server);
+  protocol endpoint(r);
   bytes wire;
-  for (int i = 0; i < 1000; ++i) wire = wire + peer_frame(role::server, 0x89, "ping " + std::to_string(i));
-  CHECK(feed(server, wire).events == 1000);
-  CHECK(test::take_control_as_peer(server).log == std::vector<std::string>{"pong:ping 999"});
+  std::vector<std::string> expected;
+  for (int i = 0; i < 10; ++i) {
+    wire = wire + peer_frame(r, 0x89, "payload-" + std::to_string(i));
+    expected.push_back("pong:payload-" + std::to_string(i));
+  }
+  CHECK(feed(endpoint, wire).events == 10);
+  CHECK(endpoint.pending_control_size() <= max_pending_control_size);
+  CHECK(test::take_control_as_peer(endpoint).log == expected);
+  CHECK_FALSE(endpoint.has_pending_control());
 }
 
-TEST_CASE("a failure drops a pending pong and sends the Close") {
+TEST_CASE("a ping flood owes at most max_owed_pongs pongs: the latest ones, in order") {
   protocol server(role::server);
-  const auto got = feed(server, peer_frame(role::server, 0x89, "p") + raw_frame(0x81, "unmasked", false));
+  const auto payload = [](int i) { return std::string(125, static_cast<char>('a' + i % 26)); };
+  bytes wire;
+  for (int i = 0; i < 1000; ++i) wire = wire + peer_frame(role::server, 0x89, payload(i));
+  CHECK(feed(server, wire).events == 1000);
+  CHECK(server.pending_control_size() <= max_pending_control_size);
+  std::vector<std::string> expected;
+  for (int i = 1000 - static_cast<int>(max_owed_pongs); i < 1000; ++i)
+    expected.push_back("pong:" + payload(i));
+  CHECK(test::take_control_as_peer(server).log == expected);
+}
+
+TEST_CASE("the pongs owed go before the Close echo, and a writer may take them alone") {
+  protocol server(role::server);
+  const auto got = feed(server, peer_frame(role::server, 0x89, "one") + peer_frame(role::server, 0x89, "two") +
+                                    peer_frame(role::server, 0x88, close_payload(1000)));
+  CHECK(got.log == std::vector<std::string>{"ping:one", "ping:two", "close:1000:"});
+  std::uint8_t out[max_pending_control_size];
+  const std::size_t pongs = server.take_owed_pongs(out);
+  CHECK(test::read_as_peer(role::server, out, pongs).log == std::vector<std::string>{"pong:one", "pong:two"});
+  CHECK(server.has_pending_close());
+  CHECK(test::take_control_as_peer(server).log == std::vector<std::string>{"close:1000:"});
+}
+
+TEST_CASE("replies to the messages before the peer's Close or a failure may go out until our Close is taken") {
+  const role r = GENERATE(role::client, role::server);
+  const bool failure = GENERATE(false, true);
+  protocol endpoint(r);
+  const bytes ending = failure ? peer_frame(r, 0x81 | 0x20, "RSV2") : peer_frame(r, 0x88, close_payload(1000));
+  const auto got = feed(endpoint, peer_frame(r, 0x81, "Hello") + ending);
+  REQUIRE(got.messages == std::vector<std::string>{"Hello"});
+  CHECK(endpoint.state() == (failure ? close_state::failed : close_state::closed));
+  REQUIRE(endpoint.has_pending_close());
+  CHECK(endpoint.may_send_data());
+
+  std::vector<std::uint8_t> out;
+  REQUIRE_FALSE(endpoint.serialize_message(message_kind::text, "Hello", out));
+  CHECK(endpoint.serialize_ping("", 0, out) == error::closed); // only data: the reply, not a new exchange
+  std::uint8_t control[max_pending_control_size];
+  const std::size_t control_size = endpoint.take_pending_control(control);
+  out.insert(out.end(), control, control + control_size);
+  const auto sent = test::read_as_peer(r, out.data(), out.size());
+  CHECK(sent.log == std::vector<std::string>{"text:Hello", failure ? "close:1002:" : "close:1000:"});
+
+  // Once our Close is taken, nothing more.
+  CHECK_FALSE(endpoint.may_send_data());
+  std::vector<std::uint8_t> late;
+  CHECK(endpoint.serialize_message(message_kind::text, "late", late) == error::closed);
+  frame_prefix prefix;
+  CHECK(endpoint.prepare_data_frame(message_kind::text, 4, true, prefix) == error::closed);
+  CHECK(late.empty());
+}
+
+TEST_CASE("a failure still answers the pings before it, then sends the Close; none after it") {
+  protocol server(role::server);
+  const auto got = feed(server, peer_frame(role::server, 0x89, "p") + raw_frame(0x81, "unmasked", false) +
+                                    peer_frame(role::server, 0x89, "after"));
   CHECK(got.failure == error::unmasked_client_frame);
   const auto sent = test::take_control_as_peer(server);
-  CHECK(sent.log == std::vector<std::string>{"close:1002:"});
+  CHECK(sent.log == std::vector<std::string>{"pong:p", "close:1002:"});
 }
 
 TEST_CASE("after a failure, input is ignored") {

@@ -1,8 +1,12 @@
 #include <asiows/asiows.hpp>
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+#include <asiows/ssl.hpp>
+#endif
 
 #include "await.hpp"
 #include "background.hpp"
 #include "catch.hpp"
+#include "core/protocol_driver.hpp"
 #include "loopback.hpp"
 
 #include <atomic>
@@ -403,15 +407,75 @@ TEST_CASE("server: pipelined messages reach the handler in order, and a bad one 
   const asiows::outgoing_message last[] = {{message_kind::text, asio::buffer(good)},
                                            {message_kind::text, asio::buffer(bad)}};
   REQUIRE_FALSE(run(io, [&](auto done) { ws->async_write_batch(last, 2, done); }).error);
-  // Failing the connection (RFC 6455 7.1.7) may overtake the reply to the good message.
-  std::error_code read_error;
-  for (int reads = 0; reads < 2 && !read_error; ++reads) {
-    std::string reply;
-    read_error = run(io, [&](auto done) { ws->async_read(asio::dynamic_buffer(reply), done); }).error;
-    if (!read_error) CHECK(reply == good);
-  }
+  // The reply to the good message goes out before the Close that fails the connection.
+  std::string reply;
+  CHECK_FALSE(run(io, [&](auto done) { ws->async_read(asio::dynamic_buffer(reply), done); }).error);
+  CHECK(reply == good);
+  const auto read_error = run(io, [&](auto done) { ws->async_read(asio::dynamic_buffer(reply), done); }).error;
   CHECK(read_error == asiows::error::closed);
   CHECK(ws->close_code() == 1007);
   CHECK(handled.back() == good);
   CHECK(server_error == asiows::error::invalid_utf8);
 }
+
+TEST_CASE("server: replies to the messages before a bad frame or the peer's Close go out ahead of our Close") {
+  asio::io_context io;
+  asiows::server_options opts;
+  opts.single_threaded = GENERATE(false, true);
+  echo_server s(io, opts);
+  background_run background(io);
+  raw_peer peer(tcp::socket(io), asiows::role::client);
+  peer.socket().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.server.port()));
+  REQUIRE(peer.handshake().rfind("HTTP/1.1 101 ", 0) == 0);
+
+  // In one write: a ping, two messages, then what ends the connection, then a ping that must go unanswered.
+  const bool bad_frame = GENERATE(false, true);
+  CAPTURE(opts.single_threaded, bad_frame);
+  const test::bytes ending = bad_frame ? test::raw_frame(0xA1, "RSV2", true) // text with RSV2: 1002
+                                       : test::raw_frame(0x88, test::close_payload(1000), true);
+  peer.send_raw(test::raw_frame(0x89, "before", true) + test::raw_frame(0x81, "one", true) +
+                test::raw_frame(0x82, "two", true) + ending + test::raw_frame(0x89, "after", true));
+
+  std::vector<std::string> seen;
+  std::string payload;
+  for (;;) {
+    const asiows::event ev = peer.next_event(payload);
+    if (ev.type == asiows::event_type::need_more) break; // EOF (or nothing for 5 s)
+    if (ev.type == asiows::event_type::message_data) seen.push_back("message:" + payload);
+    if (ev.type == asiows::event_type::pong) seen.push_back("pong:" + payload);
+    if (ev.type == asiows::event_type::close) seen.push_back("close:" + std::to_string(ev.close_code));
+    if (ev.type == asiows::event_type::close || ev.type == asiows::event_type::failure) break;
+  }
+  CHECK(seen == std::vector<std::string>{"pong:before", "message:one", "message:two",
+                                         bad_frame ? "close:1002" : "close:1000"});
+  CHECK(peer.sees_eof());
+}
+
+#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
+TEST_CASE("server: over wss too, the reply to a message before a bad frame goes out ahead of the Close") {
+  const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
+  asio::io_context io;
+  auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
+  auto client_tls = asiows::ssl::make_client_context(cert_dir + "/ca.pem");
+  asiows::server server(io);
+  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
+
+  asiows::stream<asiows::ssl::socket_stream<tcp::socket>> ws(tcp::socket(io), client_tls);
+  ws.next_layer().lowest_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  REQUIRE_FALSE(asiows::ssl::prepare_client(ws.next_layer(), "localhost"));
+  REQUIRE_FALSE(run(io, [&](auto done) { ws.next_layer().async_handshake(asio::ssl::stream_base::client, done); }).error);
+  REQUIRE_FALSE(run(io, [&](auto done) { ws.async_handshake("localhost", "/", done); }).error);
+
+  // Raw frames through the TLS layer: a message, then a continuation with nothing to continue.
+  const test::bytes wire = test::raw_frame(0x81, "fragment1", true) + test::raw_frame(0x80, "orphan", true);
+  REQUIRE_FALSE(run(io, [&](auto done) { asio::async_write(ws.next_layer(), asio::buffer(wire), done); }).error);
+  std::string reply;
+  CHECK_FALSE(run(io, [&](auto done) { ws.async_read(asio::dynamic_buffer(reply), done); }).error);
+  CHECK(reply == "fragment1");
+  CHECK(run(io, [&](auto done) { ws.async_read(asio::dynamic_buffer(reply), done); }).error == asiows::error::closed);
+  CHECK(ws.close_code() == 1002);
+  server.shutdown();
+  run_for(io, 100ms);
+}
+#endif

@@ -46,8 +46,8 @@ public:
   tcp::socket& socket() { return socket_; }
   asiows::protocol& engine() { return engine_; }
 
-  void send_raw(const std::string& bytes) { asio::write(socket_, asio::buffer(bytes)); }
-  void send_raw(const std::vector<std::uint8_t>& bytes) { asio::write(socket_, asio::buffer(bytes)); }
+  void send_raw(const std::string& data) { asio::write(socket_, asio::buffer(data)); }
+  void send_raw(const std::vector<std::uint8_t>& data) { asio::write(socket_, asio::buffer(data)); }
 
   // Reads until `done(reply)` or EOF; returns what was read.
   template <class Done>

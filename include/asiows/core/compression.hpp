@@ -36,6 +36,12 @@ public:
 
   // Memory the compressor and decompressor hold now.
   virtual std::size_t memory_bytes() const noexcept = 0;
+
+  // Whether this side compresses what it sends. False when the agreement
+  // leaves it a window its compressor cannot use (8 bits with zlib): its
+  // messages then go out uncompressed, as RFC 7692 6 lets any sender do, and
+  // no compressor memory is ever allocated. Receiving is unaffected.
+  virtual bool compresses_outgoing() const noexcept { return true; }
 };
 
 // When a message is compressed (with compression negotiated).

@@ -14,10 +14,16 @@
 // payload from its own memory (gather I/O, no copy). Clients mask with a
 // fresh unpredictable key per frame.
 //
-// Replies the protocol owes the peer (a pong for a ping, the Close echo, the
-// Close that fails the connection) wait in fixed slots until the caller takes
-// them with take_pending_control(): memory stays bounded however many pings
-// arrive (RFC 6455 5.5.3 allows answering only the latest).
+// Replies the protocol owes the peer (a pong for each ping, the Close echo, the
+// Close that fails the connection) wait until the caller takes them with
+// take_pending_control(). Pongs queue up to max_owed_pongs, in order; past
+// that the oldest gives way (RFC 6455 5.5.3 allows answering only the
+// latest), so memory stays bounded however many pings arrive.
+//
+// Until the Close it owes is taken, the protocol still frames data: replies
+// to the messages that came before the peer's Close or before the frame that
+// failed the connection can go out ahead of our Close, as the strictest
+// peers expect (Autobahn 3.2, 5.15, 7.1.x).
 #ifndef ASIOWS_CORE_PROTOCOL_HPP
 #define ASIOWS_CORE_PROTOCOL_HPP
 
@@ -27,6 +33,7 @@
 #include <asiows/core/frame.hpp>
 #include <asiows/core/mask.hpp>
 #include <asiows/core/options.hpp>
+#include <asiows/core/pong_queue.hpp>
 #include <asiows/core/utf8.hpp>
 #include <asiows/detail/random.hpp>
 
@@ -89,8 +96,8 @@ struct frame_prefix {
   mask_key key{}; // a client masks the payload with this (copy_masked)
 };
 
-// The most take_pending_control() writes: a pong and a Close, both full size.
-inline constexpr std::size_t max_pending_control_size = 2 * (max_frame_header_size + max_control_payload);
+// The most take_pending_control() writes: every owed pong and a Close, all full size.
+inline constexpr std::size_t max_pending_control_size = (max_owed_pongs + 1) * (max_frame_header_size + max_control_payload);
 
 class protocol {
 public:
@@ -221,6 +228,7 @@ public:
   void enable_compression(std::unique_ptr<message_compression> compression, std::size_t threshold) {
     compression_ = std::move(compression);
     compression_threshold_ = threshold;
+    compress_outgoing_ = compression_ && compression_->compresses_outgoing();
   }
 
   bool compression_enabled() const noexcept { return compression_ != nullptr; }
@@ -232,17 +240,23 @@ public:
 
   // ---- replies owed to the peer -----------------------------------------------
 
-  bool has_pending_control() const noexcept { return pong_pending_ || close_pending_; }
+  bool has_pending_control() const noexcept { return !owed_pongs_.empty() || close_pending_; }
+  bool has_pending_close() const noexcept { return close_pending_; }
+  bool has_owed_pongs() const noexcept { return !owed_pongs_.empty(); }
 
-  // Writes the pending pong and/or Close frames to `out`, which must hold
-  // max_pending_control_size bytes, and forgets them. Returns the bytes written.
-  // Write them between whole frames of your own.
+  // The most the next take_pending_control() writes: size a buffer with it.
+  std::size_t pending_control_size() const noexcept {
+    return owed_pongs_.size() * max_frame_header_size + owed_pongs_.payload_bytes() +
+           (close_pending_ ? max_frame_header_size + 2 : 0);
+  }
+
+  // Writes the owed pongs, oldest first, then the owed Close, if any, to
+  // `out`, which must hold pending_control_size() (at most
+  // max_pending_control_size) bytes, and forgets them. Returns the bytes
+  // written. Write them between whole frames of your own; once the Close is
+  // taken, no data frame may follow it.
   std::size_t take_pending_control(std::uint8_t* out) {
-    std::size_t written = 0;
-    if (pong_pending_) {
-      written += write_frame(opcode::pong, true, pong_payload_.data(), pong_size_, out);
-      pong_pending_ = false;
-    }
+    std::size_t written = take_owed_pongs(out);
     if (close_pending_) {
       std::uint8_t payload[2] = {static_cast<std::uint8_t>(pending_close_code_ >> 8),
                                  static_cast<std::uint8_t>(pending_close_code_)};
@@ -253,13 +267,28 @@ public:
     return written;
   }
 
+  // Writes only the owed pongs (as take_pending_control does), leaving an owed
+  // Close for later: a writer about to send data takes these before it.
+  std::size_t take_owed_pongs(std::uint8_t* out) {
+    std::size_t written = 0;
+    owed_pongs_.drain([&](const std::uint8_t* payload, std::size_t size) {
+      written += write_frame(opcode::pong, true, payload, size, out + written);
+    });
+    return written;
+  }
+
+  // Whether data frames may still be framed: while open, and while the Close
+  // that answers the peer's Close or fails the connection is owed but not yet
+  // taken (the messages before it may still be answered).
+  bool may_send_data() const noexcept { return state_ == close_state::open || close_pending_; }
+
   // ---- sending --------------------------------------------------------------
 
   // Appends `message` as one frame, or as several of options::auto_fragment_size.
   // With compression negotiated, `mode` says whether to compress it.
   std::error_code serialize_message(message_kind kind, const void* data, std::size_t size,
                                     std::vector<std::uint8_t>& out, compress_mode mode = compress_mode::automatic) {
-    if (state_ != close_state::open) return error::closed;
+    if (!may_send_data()) return error::closed;
     if (sending_message_) return error::message_in_progress;
     auto bytes = static_cast<const std::uint8_t*>(data);
     compress_next_ = will_compress(size, mode);
@@ -295,7 +324,7 @@ public:
   // with fin == true ends it.
   std::error_code serialize_frame(message_kind kind, const void* data, std::size_t size, bool fin,
                                   std::vector<std::uint8_t>& out) {
-    if (state_ != close_state::open) return error::closed;
+    if (!may_send_data()) return error::closed;
     if (sending_message_ && kind != sending_kind_) return error::message_in_progress;
     append_data_frame(kind, static_cast<const std::uint8_t*>(data), size, fin, out);
     return {};
@@ -305,7 +334,7 @@ public:
   // the caller writes itself after it; a client must mask that payload with
   // prefix.key (copy_masked). Updates the send state as if the frame was sent.
   std::error_code prepare_data_frame(message_kind kind, std::size_t payload_size, bool fin, frame_prefix& prefix) {
-    if (state_ != close_state::open) return error::closed;
+    if (!may_send_data()) return error::closed;
     if (sending_message_ && kind != sending_kind_) return error::message_in_progress;
     prefix = make_prefix(next_data_opcode(kind, fin), fin, payload_size);
     return {};
@@ -313,7 +342,7 @@ public:
 
   // Whether serialize_message would compress a message of `size` bytes under `mode`.
   bool will_compress(std::size_t size, compress_mode mode) const noexcept {
-    return compression_ &&
+    return compress_outgoing_ &&
            (mode == compress_mode::always || (mode == compress_mode::automatic && size >= compression_threshold_));
   }
 
@@ -474,11 +503,7 @@ private:
     result.size = control_size_;
     if (frame_.op == opcode::ping) {
       result.type = event_type::ping;
-      if (state_ == close_state::open) { // once we sent Close, we send nothing more
-        std::memcpy(pong_payload_.data(), control_payload_.data(), control_size_);
-        pong_size_ = control_size_;
-        pong_pending_ = true;
-      }
+      if (state_ == close_state::open) owed_pongs_.push(control_payload_.data(), control_size_); // none after our Close
       return result;
     }
     if (frame_.op == opcode::pong) {
@@ -514,7 +539,7 @@ private:
       pending_close_code_ = result.close_code;
       close_pending_ = true;
     }
-    pong_pending_ = false;
+    // Pongs owed stay: their pings came before the bad frame, and they go out ahead of the Close.
     state_ = close_state::failed;
     return result;
   }
@@ -590,13 +615,12 @@ private:
   std::size_t inflated_size_ = 0;  // bytes of the current message inflated so far
   std::size_t unmasked_ahead_ = 0; // input bytes unmasked but not yet consumed
   bool receiving_compressed_ = false;
+  bool compress_outgoing_ = false; // compression agreed, and with a window we can compress with
   bool compress_next_ = false;     // the message being framed is compressed
   std::array<std::uint8_t, max_frame_header_size> header_buffer_{};
   std::array<std::uint8_t, max_control_payload> control_payload_{};
-  std::array<std::uint8_t, max_control_payload> pong_payload_{};
   std::uint8_t header_buffered_ = 0;
   std::uint8_t control_size_ = 0;
-  std::uint8_t pong_size_ = 0;
   std::uint8_t mask_offset_ = 0;
   bool reading_header_ = true;
   bool receiving_message_ = false;
@@ -605,7 +629,7 @@ private:
   // Sending.
   bool sending_message_ = false;
   message_kind sending_kind_ = message_kind::binary;
-  bool pong_pending_ = false;
+  pong_queue owed_pongs_;
   bool close_pending_ = false;
   std::uint16_t pending_close_code_ = 0;
 

@@ -232,9 +232,12 @@ private:
     shared_->compression_memory_bytes -= compression_memory_reported_;
     compression_memory_reported_ = 0;
     {
+      // No new sends. What is queued stays: after the peer's Close or a
+      // protocol failure found by read_ready(), replies to the messages
+      // before it may still go ahead of our Close; a write that can no
+      // longer go fails, and the pump drops the queue then.
       std::lock_guard<std::mutex> lock(mutex_);
       closing_ = true;
-      drop_queue_locked();
     }
     if (!opened_) return;
     auto self = this->shared_from_this();

@@ -97,6 +97,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   // The gate is made the first time a writer has to wait (most connections
   // never do), and kept: an idle connection does not carry a timer for it.
   bool writing = false;
+  std::size_t waiting_writers = 0; // operations waiting on the gate for their turn
   std::unique_ptr<asio::steady_timer> gate;
   asio::steady_timer& write_gate() {
     if (!gate) gate = std::make_unique<asio::steady_timer>(next_layer.get_executor(), clock::time_point::max());
@@ -121,6 +122,13 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   // Why the connection ended when it was not the peer's doing (a timeout).
   std::error_code fatal;
+  // Why reading ended: error::closed for the peer's Close, or the failure.
+  std::error_code reading_ended;
+  // Whether the Close the protocol owes (echo or failure) may be written: set
+  // once the application has had its turn to answer the messages before it
+  // (see the read operation's closing path). Until then writes take the owed
+  // pongs only, and data may still be framed ahead of the Close.
+  bool close_released = false;
   bool transport_closed = false;
 
   // What the handshake settled and what the peer said when it closed.
@@ -207,19 +215,34 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   // With no write in flight: sends the replies the protocol owes, or, when
   // none are owed and this side should close TCP (after the close handshake,
-  // or a failure), closes it. A write in flight does this when it ends.
+  // or a failure), closes it. A write in flight does this when it ends, and
+  // so does the last of the operations waiting for their turn: the data they
+  // carry (replies to messages before the peer's Close or a bad frame) goes
+  // ahead of an owed Close.
   void flush_or_close() {
-    if (writing || transport_closed || !engine) return;
-    if (engine->has_pending_control())
+    if (writing || waiting_writers > 0 || transport_closed || !engine) return;
+    if (close_held()) {
+      if (engine->has_owed_pongs()) flush_control_in_background();
+    } else if (engine->has_pending_control()) {
       flush_control_in_background();
-    else if (engine->should_close_transport())
+    } else if (engine->should_close_transport()) {
       close_transport();
+    }
   }
 
-  // Starts a write of the replies the protocol owes (pong, Close echo), when
-  // no other write is in flight; a write in flight flushes them when it ends.
+  // A Close is owed and must wait (close_released).
+  bool close_held() const noexcept { return engine && engine->has_pending_close() && !close_released; }
+
+  // Lets the owed Close go, and sends it unless a write in flight or waiting will.
+  void release_close() {
+    close_released = true;
+    flush_or_close();
+  }
+
+  // Starts a write of the replies the protocol owes (pongs, Close echo), when
+  // no other write is in flight or waiting; those flush them when they end.
   void flush_control_in_background() {
-    if (writing || transport_closed || !engine || !engine->has_pending_control()) return;
+    if (writing || waiting_writers > 0 || transport_closed || !engine || !engine->has_pending_control()) return;
     writing = true;
     refill_control_out();
     asio::async_write(next_layer, asio::buffer(control_out),
@@ -230,10 +253,18 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
                       });
   }
 
-  // Fills control_out with the replies the protocol owes (pong, Close), if any.
+  // Fills control_out with the replies the protocol owes (pongs, and the Close once released), if any.
   void refill_control_out() {
-    control_out.resize(max_pending_control_size);
-    control_out.resize(engine ? engine->take_pending_control(control_out.data()) : 0);
+    if (close_held()) return refill_pongs_out();
+    control_out.resize(engine ? engine->pending_control_size() : 0);
+    if (!control_out.empty()) control_out.resize(engine->take_pending_control(control_out.data()));
+  }
+
+  // Fills control_out with the owed pongs only, for a write of data: an owed
+  // Close waits until that data is out (the replies it carries come first).
+  void refill_pongs_out() {
+    control_out.resize(engine ? engine->pending_control_size() : 0);
+    if (!control_out.empty()) control_out.resize(engine->take_owed_pongs(control_out.data()));
   }
 
   buffers_view gathered() const noexcept { return {gather.data(), gather.data() + gather.size()}; }

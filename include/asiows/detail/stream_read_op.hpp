@@ -124,10 +124,10 @@ private:
     case event_type::close:
       s.peer_close_code = ev.close_code;
       s.peer_close_reason.assign(ev.text());
-      result_ = error::closed;
+      result_ = s.reading_ended = error::closed;
       return outcome::closing;
     case event_type::failure:
-      result_ = ev.error;
+      result_ = s.reading_ended = ev.error;
       return outcome::closing;
     }
     return outcome::closing; // not reached: every event type is handled above
@@ -174,7 +174,11 @@ public:
       } else if (!(result = s.unusable())) {
         owns_read_ = true;
         s.read_active = true;
-        for (;;) {
+        if (s.reading_ended) { // read_ready() met the Close or the failure: say it again, finish closing
+          result = s.reading_ended;
+          outcome_ = outcome::closing;
+        }
+        while (outcome_ == outcome::need_read) {
           outcome_ = parser_.parse(s);
           if (outcome_ != outcome::need_read) break;
           if (read_again_) {
@@ -215,9 +219,17 @@ public:
         }
         if (outcome_ == outcome::closing) {
           s.start_closing_timer();
-          // Send the Close we owe (echo or failure), after any write in flight.
+          // The Close we owe (echo or failure) goes after the replies to the
+          // messages before it: handlers already queued on the executor (an
+          // endpoint's send queue) run first and start their writes, and any
+          // write in flight ends, before it is taken.
+          ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+          did_io_ = true;
+          s.close_released = true;
           while (s.writing && !s.transport_closed) {
+            ++s.waiting_writers;
             ASIO_CORO_YIELD s.write_gate().async_wait(std::move(self));
+            --s.waiting_writers;
             did_io_ = true;
           }
           if (!s.transport_closed && s.engine->has_pending_control()) {
@@ -335,7 +347,9 @@ std::size_t read_ready_message(stream_impl<NextLayer>& s, Sink sink, std::error_
     s.read_begin = s.read_end = 0;
     s.read_buffer.release();
     s.start_closing_timer();
-    s.flush_or_close(); // the Close owed goes out, now or when the write in flight ends
+    // The Close owed goes out once the caller has had its turn: the replies it
+    // writes now, to the messages read before this one, go ahead of it.
+    asio::post(s.next_layer.get_executor(), [self = s.shared_from_this()] { self->release_close(); });
   }
   ec = parser.result();
   return parser.transferred();

@@ -2,7 +2,8 @@
 // fragment of it) as frames. A server writes each frame header and the
 // caller's payload as one gather write, with no copy; a client masks the
 // payload while copying it into a scratch buffer, a chunk at a time. Pongs
-// and Close echoes owed to the peer go out between frames.
+// owed to the peer go out between frames; an owed Close goes out after the
+// write (the data written meanwhile answers messages that came before it).
 #ifndef ASIOWS_DETAIL_STREAM_WRITE_OP_HPP
 #define ASIOWS_DETAIL_STREAM_WRITE_OP_HPP
 
@@ -53,7 +54,9 @@ void for_each_slice(const ConstBufferSequence& buffers, std::size_t offset, std:
 // cleared after, since waking from the gate leaves operation_aborted in it.
 #define ASIOWS_ACQUIRE_WRITER(s, self)                                                                           \
   while ((s).writing && !(s).transport_closed) {                                                               \
+    ++(s).waiting_writers;                                                                                     \
     ASIO_CORO_YIELD (s).write_gate().async_wait(std::move(self));                                               \
+    --(s).waiting_writers;                                                                                     \
     did_io_ = true;                                                                                            \
   }                                                                                                            \
   ec = {}
@@ -95,7 +98,7 @@ private:
     if (frame_left_ != 0) {
       s.gather.clear(); // the rest of a frame: nothing may go between its bytes
     } else {
-      s.refill_control_out();
+      s.refill_pongs_out();
       s.gather_control_first();
       const std::size_t remaining = total_ - sent_;
       const std::size_t fragment = s.settings.auto_fragment_size;
@@ -131,7 +134,7 @@ private:
 
   // A whole message to compress: compressed and framed by the protocol into scratch, one write.
   bool compressed_batch(stream_impl<NextLayer>& s) {
-    s.refill_control_out();
+    s.refill_pongs_out();
     s.gather_control_first();
     const std::uint8_t* data = nullptr;
     if (asio::buffer_sequence_begin(buffers_) != asio::buffer_sequence_end(buffers_) &&
@@ -186,7 +189,7 @@ public:
           s.end_write({});
           result_ = error::message_in_progress;
         } else if ((result_ = build(s))) {
-          s.end_write({}); // e.g. the peer's Close came: nothing may follow our echo
+          s.end_write({}); // e.g. our Close went out: nothing may follow it
         } else {
           ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), std::move(self));
           did_io_ = true;
@@ -203,7 +206,7 @@ public:
 private:
   // Fills s.gather with the whole batch; an error when a frame may not be sent.
   std::error_code build(stream_impl<NextLayer>& s) {
-    s.refill_control_out();
+    s.refill_pongs_out();
     s.scratch.clear();
     if (compresses_any(s)) {
       // The protocol frames (and compresses, as each message's mode says) every message into scratch.
