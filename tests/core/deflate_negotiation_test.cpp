@@ -43,9 +43,13 @@ TEST_CASE("deflate: the server accepts the first acceptable offer, answering onl
        true, false},
       {"permessage-deflate; client_no_context_takeover", "permessage-deflate; client_no_context_takeover", 15, 15,
        false, true},
-      // 8 bits for our compressor is declined; the next offer is taken.
+      // 8 bits for our compressor is accepted (we then send uncompressed), not declined.
       {"permessage-deflate; server_max_window_bits=8, permessage-deflate; server_max_window_bits=9",
-       "permessage-deflate; server_max_window_bits=9", 9, 15, false, false},
+       "permessage-deflate; server_max_window_bits=8", 8, 15, false, false},
+      {"permessage-deflate; server_max_window_bits=8", "permessage-deflate; server_max_window_bits=8", 8, 15, false,
+       false},
+      {"permessage-deflate; client_max_window_bits=8", "permessage-deflate; client_max_window_bits=8", 15, 8, false,
+       false},
       // Invalid offers are declined: unknown, duplicate, missing or bad values.
       {"permessage-deflate; unknown_parameter", "", 0, 0, false, false},
       {"permessage-deflate; server_no_context_takeover; server_no_context_takeover", "", 0, 0, false, false},
@@ -54,7 +58,6 @@ TEST_CASE("deflate: the server accepts the first acceptable offer, answering onl
       {"permessage-deflate; server_max_window_bits=09", "", 0, 0, false, false},
       {"permessage-deflate; client_max_window_bits=7", "", 0, 0, false, false},
       {"permessage-deflate; server_no_context_takeover=1", "", 0, 0, false, false},
-      {"permessage-deflate; server_max_window_bits=8", "", 0, 0, false, false},
       {"x-webkit-deflate-frame", "", 0, 0, false, false},
       {"x-other, permessage-deflate; unknown=1, permessage-deflate", "permessage-deflate", 15, 15, false, false},
   };
@@ -90,10 +93,21 @@ TEST_CASE("deflate: the server's own options shape its answer") {
   REQUIRE(agreed);
   CHECK(answer == "permessage-deflate; client_no_context_takeover; server_max_window_bits=11");
   CHECK(agreed->remote_window_bits == 15);
+
+  // 8 bits: the server sends uncompressed, and may ask the same of the client.
+  ours.server_max_window_bits = 8;
+  ours.client_max_window_bits = 8;
+  agreed = server_answers("permessage-deflate; client_max_window_bits", answer, ours);
+  REQUIRE(agreed);
+  CHECK(answer ==
+        "permessage-deflate; client_no_context_takeover; server_max_window_bits=8; client_max_window_bits=8");
+  CHECK(agreed->local_window_bits == 8);
+  CHECK(agreed->remote_window_bits == 8);
 }
 
 TEST_CASE("deflate: the client's offer and its check of the answer") {
-  CHECK(deflate_offer({}) == "permessage-deflate");
+  // client_max_window_bits is always offered, so a server may pick our window (Autobahn 13.3 - 13.6).
+  CHECK(deflate_offer({}) == "permessage-deflate; client_max_window_bits");
   deflate_options ours;
   ours.server_no_context_takeover = true;
   ours.client_max_window_bits = 10;
@@ -113,12 +127,17 @@ TEST_CASE("deflate: the client's offer and its check of the answer") {
   CHECK_FALSE(client_checks("permessage-deflate; server_max_window_bits=8", agreed));
   CHECK(agreed->remote_window_bits == 8);
 
-  // client_max_window_bits we did not offer; twice accepted; malformed.
-  CHECK(client_checks("permessage-deflate; client_max_window_bits=10", agreed) == error::bad_deflate_parameters);
+  // The server picks our window, 8 included (then we send uncompressed); without a value it is malformed.
+  CHECK_FALSE(client_checks("permessage-deflate; client_max_window_bits=10", agreed));
+  CHECK(agreed->local_window_bits == 10);
+  CHECK_FALSE(client_checks("permessage-deflate; client_max_window_bits=8", agreed));
+  CHECK(agreed->local_window_bits == 8);
+  CHECK(client_checks("permessage-deflate; client_max_window_bits", agreed) == error::bad_deflate_parameters);
+  // Twice accepted; malformed.
   CHECK(client_checks("permessage-deflate, permessage-deflate", agreed) == error::bad_deflate_parameters);
   CHECK(client_checks("permessage-deflate; bogus", agreed) == error::bad_deflate_parameters);
 
-  // With our offer: values above ours, 8 for our compressor, a missing no_context_takeover are refused.
+  // With our offer: values above ours and a missing no_context_takeover are refused; 8 is taken.
   CHECK_FALSE(client_checks(
       "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=9", agreed,
       ours));
@@ -128,8 +147,10 @@ TEST_CASE("deflate: the client's offer and its check of the answer") {
   // We offered server_max_window_bits=12: an answer without it does not accept our offer (RFC 7692 7.1.2.1).
   CHECK(client_checks("permessage-deflate; server_no_context_takeover; client_max_window_bits=9", agreed, ours) ==
         error::bad_deflate_parameters);
-  CHECK(client_checks("permessage-deflate; server_no_context_takeover; client_max_window_bits=8", agreed, ours) ==
-        error::bad_deflate_parameters);
+  CHECK_FALSE(client_checks(
+      "permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits=8", agreed,
+      ours));
+  CHECK(agreed->local_window_bits == 8);
   CHECK(client_checks("permessage-deflate; server_no_context_takeover; client_max_window_bits=11", agreed, ours) ==
         error::bad_deflate_parameters);
   CHECK(client_checks("permessage-deflate; server_no_context_takeover; server_max_window_bits=13", agreed, ours) ==

@@ -145,3 +145,31 @@ TEST_CASE("deflate protocol: empty frames inside a compressed message do not swa
     CHECK(got.messages == std::vector<std::string>{"Hello", "ok"});
   }
 }
+
+TEST_CASE("deflate protocol: an 8-bit window for our side sends uncompressed, holds no compressor, still inflates") {
+  const role r = GENERATE(role::client, role::server);
+  deflate_params eight; // what was agreed: we compress with at most 8 bits, the peer with 15
+  eight.local_window_bits = 8;
+  protocol endpoint = with_deflate(r, {}, eight, 0);
+  CHECK(endpoint.compression_enabled());
+  const std::string large(4000, 'z');
+  for (const auto mode : {compress_mode::automatic, compress_mode::always}) {
+    CHECK_FALSE(endpoint.will_compress(large.size(), mode));
+    std::vector<std::uint8_t> out;
+    REQUIRE_FALSE(endpoint.serialize_message(message_kind::text, large, out, mode));
+    CHECK((out[0] & 0x40) == 0); // RSV1 clear: RFC 7692 6 lets a sender leave any message uncompressed
+    CHECK(out[0] == 0x81);
+    const auto sent = test::read_as_peer(r, out.data(), out.size());
+    CHECK(sent.messages == std::vector<std::string>{large});
+  }
+  CHECK(endpoint.compression_memory() == 0); // no compressor was ever made
+
+  // What the peer compresses still arrives inflated.
+  const bytes wire = raw_frame(0xc1, as_string(compressed(large)), r == role::server);
+  const auto got = feed(endpoint, wire);
+  CHECK_FALSE(got.failure);
+  CHECK(got.messages == std::vector<std::string>{large});
+  // Only the decompressor and the inflate buffer: no 2^(w+2) + 2^(memLevel+9) compressor.
+  CHECK(endpoint.compression_memory() > 0);
+  CHECK(endpoint.compression_memory() < 64 * 1024);
+}

@@ -149,6 +149,9 @@ public:
     return total;
   }
 
+  // zlib compresses raw DEFLATE with windows of 9 to 15 bits only.
+  bool compresses_outgoing() const noexcept override { return params_.local_window_bits >= 9; }
+
   const deflate_params& params() const noexcept { return params_; }
 
 private:

@@ -2,10 +2,13 @@
 // the server's choice among offers and its answer, the client's check of the
 // answer. No zlib here: the result is a deflate_params for deflate_codec.hpp.
 //
-// zlib cannot compress with a raw 8-bit window (it refuses windowBits -8), so
-// asiows never agrees to compress with one: a server declines an offer that
-// would need it, a client does not offer what would allow it and refuses an
-// answer that asks for it. Decompressing with any window from 8 to 15 works.
+// zlib cannot compress with a raw 8-bit window (it refuses windowBits -8).
+// Rather than decline an agreement that gives it one, asiows accepts it and
+// sends its messages uncompressed (RFC 7692 6 lets a sender leave any message
+// uncompressed) while it still inflates what the peer sends: a server accepts
+// an offer of server_max_window_bits=8, and a client always offers
+// client_max_window_bits, so a server may pick any client window, 8 included
+// (Autobahn 13.3 - 13.6). Decompressing with any window from 8 to 15 works.
 #ifndef ASIOWS_CORE_DEFLATE_NEGOTIATION_HPP
 #define ASIOWS_CORE_DEFLATE_NEGOTIATION_HPP
 
@@ -33,8 +36,10 @@ struct deflate_options {
   std::size_t threshold = 64;
   bool server_no_context_takeover = false; // ask that the server reset its compressor after every message
   bool client_no_context_takeover = false; // ask that the client reset its compressor after every message
-  int server_max_window_bits = 15;          // the largest window the server may compress with (9-15)
-  int client_max_window_bits = 15;          // the largest window the client may compress with (9-15)
+  // The largest window each side may compress with, 8-15 bits; 8 means that side
+  // sends uncompressed (zlib has no 8-bit window) and holds no compressor.
+  int server_max_window_bits = 15;
+  int client_max_window_bits = 15;
 };
 
 // What was agreed, from this endpoint's side.
@@ -108,13 +113,12 @@ inline std::optional<deflate_params> negotiate_deflate(const std::vector<extensi
     deflate_params agreed;
     agreed.local_no_context_takeover = element->server_no_context_takeover || ours.server_no_context_takeover;
     agreed.remote_no_context_takeover = element->client_no_context_takeover || ours.client_no_context_takeover;
-    agreed.local_window_bits = std::clamp(ours.server_max_window_bits, 9, 15);
+    agreed.local_window_bits = std::clamp(ours.server_max_window_bits, 8, 15); // 8: we send uncompressed
     if (element->server_max_window_bits != 0)
       agreed.local_window_bits = std::min(agreed.local_window_bits, element->server_max_window_bits);
-    if (agreed.local_window_bits < 9) continue; // we cannot compress with 8 bits: decline this offer
     agreed.remote_window_bits = 15;
     if (element->client_max_window_bits_present) {
-      agreed.remote_window_bits = std::clamp(ours.client_max_window_bits, 9, 15);
+      agreed.remote_window_bits = std::clamp(ours.client_max_window_bits, 8, 15);
       if (element->client_max_window_bits != 0)
         agreed.remote_window_bits = std::min(agreed.remote_window_bits, element->client_max_window_bits);
     }
@@ -138,10 +142,12 @@ inline std::string deflate_offer(const deflate_options& ours) {
   if (ours.client_no_context_takeover) offer += "; client_no_context_takeover";
   if (ours.server_max_window_bits < 15)
     offer += "; server_max_window_bits=" + std::to_string(std::clamp(ours.server_max_window_bits, 8, 15));
-  // Offering client_max_window_bits lets the server pick our window. Only with a value of 9+
-  // (never bare, which would allow 8, a window zlib cannot compress with).
+  // Always offered, so the server may pick our window (bare: any, 8 to 15). A server
+  // that wants a small client window declines an offer without it.
   if (ours.client_max_window_bits < 15)
-    offer += "; client_max_window_bits=" + std::to_string(std::clamp(ours.client_max_window_bits, 9, 15));
+    offer += "; client_max_window_bits=" + std::to_string(std::clamp(ours.client_max_window_bits, 8, 15));
+  else
+    offer += "; client_max_window_bits";
   return offer;
 }
 
@@ -165,14 +171,13 @@ inline std::error_code check_deflate_answer(const std::vector<extension>& accept
     params.remote_window_bits = element->server_max_window_bits != 0 ? element->server_max_window_bits : 15;
     if (ours.server_max_window_bits < 15 && params.remote_window_bits > std::clamp(ours.server_max_window_bits, 8, 15))
       return error::bad_deflate_parameters;
-    // Our compressor: only restricted if we offered client_max_window_bits.
-    params.local_window_bits = std::clamp(ours.client_max_window_bits, 9, 15);
+    // Our compressor: within what we offered, and what the server picked (8: we send uncompressed).
+    params.local_window_bits = std::clamp(ours.client_max_window_bits, 8, 15);
     if (element->client_max_window_bits_present) {
-      if (ours.client_max_window_bits >= 15) return error::bad_deflate_parameters; // we did not offer it
+      // RFC 7692 7.1.2.2: the answer carries a value, no larger than the one offered.
       if (element->client_max_window_bits == 0 || element->client_max_window_bits > params.local_window_bits)
         return error::bad_deflate_parameters;
       params.local_window_bits = element->client_max_window_bits;
-      if (params.local_window_bits < 9) return error::bad_deflate_parameters; // zlib cannot compress with 8
     }
     agreed = params;
   }
