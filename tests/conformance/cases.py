@@ -12,6 +12,7 @@ import struct
 import time
 import zlib
 
+import wire
 from wire import BINARY, CLOSE, CONTINUATION, PING, PONG, TEXT, Deflate, parse_extension_answer
 
 OK, NON_STRICT, INFORMATIONAL, UNIMPLEMENTED, FAILED = "OK", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAILED"
@@ -48,6 +49,7 @@ def next_event(c, timeout=2.0):
             if opcode is not None:
                 raise Verdict(FAILED, "new message inside a fragmented one")
             opcode, compressed = frame.opcode, bool(frame.rsv & 4)
+            c.compressed_received += compressed
         else:
             raise Verdict(FAILED, f"reserved opcode {frame.opcode}")
         parts.append(frame.payload)
@@ -99,24 +101,38 @@ def close_normally(c, code=1000, reason=b"", expect_code=None):
     return OK if c.wait_eof() else (NON_STRICT, "TCP not closed after the close handshake")
 
 
-def expect_failure(c, codes=(1002,), allow_messages=()):
-    """The other side must fail the connection: a Close with one of `codes`, then TCP closed."""
-    allowed = list(allow_messages)
+def expect_failure(c, codes=(1002,), echoes=(), pongs=()):
+    """The other side must fail the connection: a Close with one of `codes`, then TCP closed.
+    Before its Close it must answer what came before the bad frame, in order: `echoes`
+    [(opcode, payload)] and `pongs`; a Close without them is NON-STRICT (as in Autobahn),
+    and an answer to anything sent after the bad frame is FAILED."""
+    want_echoes, want_pongs = list(echoes), list(pongs)
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         event = next_event(c, 3.0)
-        if event[0] == "message" and allowed and (event[1], event[2]) == allowed[0]:
-            allowed.pop(0)
+        if event[0] == "message":
+            if not want_echoes or (event[1], event[2]) != want_echoes[0]:
+                raise Verdict(FAILED, f"a message ({len(event[2])} bytes) that answers nothing before the bad frame")
+            want_echoes.pop(0)
             continue
-        if event[0] in ("pong", "ping"):
+        if event[0] == "pong":
+            if not want_pongs or event[1] != want_pongs[0]:
+                raise Verdict(FAILED, f"a pong ({event[1][:20]!r}) for no ping before the bad frame")
+            want_pongs.pop(0)
+            continue
+        if event[0] == "ping":
             continue
         if event[0] == "close":
             if event[1] not in codes:
                 raise Verdict(FAILED, f"closed with {event[1]}, not {' or '.join(map(str, codes))}")
             if c.role == "server":
                 c.close_tcp()
-                return OK
-            return OK if c.wait_eof() else (NON_STRICT, "Close sent, TCP left open")
+            elif not c.wait_eof():
+                return NON_STRICT, "Close sent, TCP left open"
+            if want_echoes or want_pongs:
+                return NON_STRICT, (f"closed before answering what came before the bad frame "
+                                    f"({len(want_echoes)} echoes, {len(want_pongs)} pongs missing)")
+            return OK
         if event[0] == "eof":
             return NON_STRICT, "TCP dropped without a Close"
         if event[0] == "timeout":
@@ -209,19 +225,35 @@ def _(c):
 
 # 3.x reserved bits (no extension agreed: every RSV bit is an error).
 add("3.1", "text with RSV1... (RSV = 1)", lambda c: (c.send_frame(TEXT, b"Hello", rsv=1), expect_failure(c))[1])
-add("3.2", "text, then text with RSV = 2, then ping", lambda c: rsv_after_echo(c, 2, TEXT))
-add("3.3", "text, then text with RSV = 3 (and its pong never due)", lambda c: rsv_after_echo(c, 3, TEXT))
-add("3.4", "text, then text with RSV = 4 in chunks", lambda c: rsv_after_echo(c, 4, TEXT, chunk=1))
+add("3.2", "text, then text with RSV = 2, then ping, in one write: the echo, then 1002, no pong",
+    lambda c: rsv_after_echo(c, 2, "one"))
+add("3.3", "the same with RSV = 3, frame by frame", lambda c: rsv_after_echo(c, 3, "frame"))
+add("3.4", "the same with RSV = 4, a byte at a time", lambda c: rsv_after_echo(c, 4, "octet"))
 add("3.5", "binary with RSV = 5", lambda c: (c.send_frame(BINARY, b"\x00\xff", rsv=5), expect_failure(c))[1])
 add("3.6", "ping with RSV = 6", lambda c: (c.send_frame(PING, b"Hello", rsv=6), expect_failure(c))[1])
 add("3.7", "close with RSV = 7", lambda c: (c.send_frame(CLOSE, struct.pack(">H", 1000), rsv=7), expect_failure(c))[1])
 
 
-def rsv_after_echo(c, rsv, opcode, chunk=None):
-    c.send_frame(TEXT, b"Hello")
-    c.send_frame(opcode, b"Hello", rsv=rsv, chunk=chunk)
-    c.send_frame(PING, b"")
-    return expect_failure(c, allow_messages=[(TEXT, b"Hello")])
+def send_frames(c, frames, chops="one", delay=0.0):
+    """Sends frames [(opcode, payload, fin, rsv)] in one write ("one"), a write per
+    frame ("frame") or a byte per write ("octet"), as Autobahn's chopping does."""
+    encoded = [wire.encode_frame(op, payload, fin, rsv, c.role == "client") for op, payload, fin, rsv in frames]
+    if chops == "one":
+        c.send_raw(b"".join(encoded))
+    else:
+        for frame in encoded:
+            c.send_raw(frame, chunk=1 if chops == "octet" else None, delay=delay)
+
+
+def rsv_after_echo(c, rsv, chops):
+    send_frames(c, [(TEXT, b"Hello", True, 0), (TEXT, b"Hello", True, rsv), (PING, b"", True, 0)], chops)
+    return expect_failure(c, echoes=[(TEXT, b"Hello")])
+
+
+@case("3.2.p", "ping, text, then text with RSV = 2, in one write: the pong and the echo, then 1002")
+def _(c):
+    send_frames(c, [(PING, b"before", True, 0), (TEXT, b"Hello", True, 0), (TEXT, b"bad", True, 2)])
+    return expect_failure(c, echoes=[(TEXT, b"Hello")], pongs=[b"before"])
 
 
 # 4.x opcodes.
@@ -234,10 +266,8 @@ for n, op in enumerate([11, 12, 13, 14, 15], 1):
 
 
 def reserved_opcode(c, opcode, payload):
-    c.send_frame(TEXT, b"Hello")
-    c.send_frame(opcode, payload)
-    c.send_frame(PING, b"")
-    return expect_failure(c, allow_messages=[(TEXT, b"Hello")])
+    send_frames(c, [(TEXT, b"Hello", True, 0), (opcode, payload, True, 0), (PING, b"", True, 0)])
+    return expect_failure(c, echoes=[(TEXT, b"Hello")])
 
 
 # 5.x fragmentation.
@@ -264,21 +294,53 @@ add("5.6", "text in 2 fragments with a ping between", lambda c: fragments(c, [b"
 add("5.7", "the same, a byte at a time", lambda c: fragments(c, [b"frag", b"ment"], chunk=1, ping_between=True))
 add("5.8", "the same, with pauses",
     lambda c: fragments(c, [b"frag", b"ment"], chunk=1, delay=0.005, ping_between=True))
-add("5.9", "a continuation with no message to continue (fin)",
-    lambda c: (c.send_frame(CONTINUATION, b"orphan"), expect_failure(c))[1])
-add("5.10", "a continuation with no message to continue (not fin)",
-    lambda c: (c.send_frame(CONTINUATION, b"orphan", fin=False), expect_failure(c))[1])
-add("5.11", "the same, a byte at a time",
-    lambda c: (c.send_frame(CONTINUATION, b"orphan", chunk=1), expect_failure(c))[1])
-add("5.12", "text not fin, then a new text frame",
-    lambda c: (c.send_frame(TEXT, b"frag", fin=False), c.send_frame(TEXT, b"new"), expect_failure(c))[2])
-add("5.13", "text not fin, then binary",
-    lambda c: (c.send_frame(TEXT, b"frag", fin=False), c.send_frame(BINARY, b"new"), expect_failure(c))[2])
-add("5.14", "many fragments: 100 of 100 bytes", lambda c: fragments(c, [b"x" * 100] * 100))
-add("5.15", "binary in 3 fragments, the first empty", lambda c: fragments(c, [b"", b"\x01\x02", b"\x03"], BINARY))
-add("5.16", "text in 2 fragments, then the same with a continuation too many",
+for n, (fin, chops, delay) in enumerate([(True, "one", 0.0), (True, "octet", 0.0), (True, "octet", 0.002),
+                                        (False, "one", 0.0), (False, "octet", 0.0), (False, "octet", 0.002)], 9):
+    add(f"5.{n}", f"a continuation (fin {fin}) with nothing to continue, then text"
+        + {"one": "", "octet": ", a byte at a time"}[chops] + (", with pauses" if delay else ""),
+        lambda c, f=fin, k=chops, d=delay: (send_frames(c, [(CONTINUATION, b"non-continuation payload", f, 0),
+                                                            (TEXT, b"Hello, world!", True, 0)], k, d),
+                                            expect_failure(c))[1])
+
+
+@case("5.15", "text in 2 fragments, then a continuation with nothing to continue, then text, in one write: "
+              "the first message echoed, then 1002")
+def _(c):
+    send_frames(c, [(TEXT, b"fragment1", False, 0), (CONTINUATION, b"fragment2", True, 0),
+                    (CONTINUATION, b"fragment3", False, 0), (TEXT, b"fragment4", True, 0)])
+    return expect_failure(c, echoes=[(TEXT, b"fragment1fragment2")])
+
+
+for n, fin in ((16, False), (17, True)):
+    add(f"5.{n}", f"twice: a continuation (fin {fin}) with nothing to continue, then text in 2 fragments",
+        lambda c, f=fin: (send_frames(c, [(CONTINUATION, b"fragment1", f, 0), (TEXT, b"fragment2", False, 0),
+                                          (CONTINUATION, b"fragment3", True, 0)] * 2), expect_failure(c))[1])
+add("5.18", "text in 2 fragments, both with the text opcode",
+    lambda c: (send_frames(c, [(TEXT, b"fragment1", False, 0), (TEXT, b"fragment2", True, 0)]), expect_failure(c))[1])
+
+
+def five_fragments_with_pings(c, pause):
+    frames = [(TEXT, b"fragment1", False), (CONTINUATION, b"fragment2", False), (PING, b"pongme 1!", True),
+              (CONTINUATION, b"fragment3", False), (CONTINUATION, b"fragment4", False), (PING, b"pongme 2!", True),
+              (CONTINUATION, b"fragment5", True)]
+    for i, (op, payload, fin) in enumerate(frames):
+        c.send_frame(op, payload, fin=fin)
+        if i == 2:
+            time.sleep(pause)
+    expect_messages(c, [(TEXT, b"fragment1fragment2fragment3fragment4fragment5")], pongs=[b"pongme 1!", b"pongme 2!"])
+    return close_normally(c)
+
+
+add("5.19", "text in 5 fragments, pings between, a pause in the middle",
+    lambda c: five_fragments_with_pings(c, 0.1))
+add("5.20", "the same, a longer pause", lambda c: five_fragments_with_pings(c, 0.5))
+add("5.21", "text in 2 fragments, then the same with a continuation too many",
     lambda c: (c.send_frame(TEXT, b"a", fin=False), c.send_frame(CONTINUATION, b"b"),
-               c.send_frame(CONTINUATION, b"c"), expect_failure(c, allow_messages=[(TEXT, b"ab")]))[3])
+               c.send_frame(CONTINUATION, b"c"), expect_failure(c, echoes=[(TEXT, b"ab")]))[3])
+add("5.22", "binary in 3 fragments, the first empty", lambda c: fragments(c, [b"", b"\x01\x02", b"\x03"], BINARY))
+add("5.23", "many fragments: 100 of 100 bytes", lambda c: fragments(c, [b"x" * 100] * 100))
+add("5.24", "text not fin, then binary",
+    lambda c: (send_frames(c, [(TEXT, b"frag", False, 0), (BINARY, b"new", True, 0)]), expect_failure(c))[1])
 
 # 6.x UTF-8.
 VALID_UTF8 = [
@@ -369,9 +431,12 @@ add("7.1.4", "close, then text: not echoed", lambda c: (c.send_close(1000), c.se
 add("7.1.5", "a first fragment, close, then the rest: not echoed",
     lambda c: (c.send_frame(TEXT, b"frag", fin=False), c.send_close(1000), c.send_frame(CONTINUATION, b"ment"),
                expect_close_then_eof(c))[3])
-add("7.1.6", "256 KiB text, ping, close (the echo and pong may come before the Close)",
+add("7.1.6", "256 KiB text, ping, close: the echo and the pong, then the Close (else INFORMATIONAL, as Autobahn)",
     lambda c: (c.send_frame(TEXT, b"BAsd7&jh23" * 26214), c.send_frame(PING, b"ping"), c.send_close(1000),
-               expect_close_then_eof(c, allow_data=True))[3])
+               expect_close_then_eof(c, answers=[("message", TEXT, b"BAsd7&jh23" * 26214), ("pong", b"ping")]))[3])
+add("7.1.7", "text, then close, in one write: the echo, then the Close (else INFORMATIONAL)",
+    lambda c: (send_frames(c, [(TEXT, b"Hello", True, 0), (CLOSE, struct.pack(">H", 1000), True, 0)]),
+               expect_close_then_eof(c, answers=[("message", TEXT, b"Hello")]))[1])
 add("7.3.1", "close without payload", lambda c: close_normally(c, None))
 add("7.3.2", "close with a 1-byte payload: protocol error",
     lambda c: (c.send_frame(CLOSE, b"\x03"), expect_failure(c))[1])
@@ -392,18 +457,27 @@ add("7.13.1", "close with code 5000: protocol error", lambda c: (c.send_close(50
 add("7.13.2", "close with code 65535: protocol error", lambda c: (c.send_close(65535), expect_failure(c))[1])
 
 
-def expect_close_then_eof(c, allow_data=False):
+def expect_close_then_eof(c, answers=()):
+    """The answering Close, then TCP closed. `answers` (in any order) may come before the
+    Close: replies to what came before ours, which the RFC lets a peer send or skip; all
+    of them there is OK, some missing is INFORMATIONAL; anything else is FAILED."""
+    missing = list(answers)
     while True:
         event = next_event(c, 5.0)
-        if allow_data and event[0] in ("message", "pong"):
-            continue
-        break
+        if event[0] not in ("message", "pong"):
+            break
+        if event not in missing:
+            raise Verdict(FAILED, f"a {event[0]} that answers nothing sent before the Close")
+        missing.remove(event)
     if event[0] != "close":
         raise Verdict(FAILED, f"{event[0]} instead of the answering Close")
     if c.role == "server":
         c.close_tcp()
-        return OK
-    return OK if c.wait_eof() else (NON_STRICT, "TCP left open after the close handshake")
+    elif not c.wait_eof():
+        return NON_STRICT, "TCP left open after the close handshake"
+    if missing:
+        return INFORMATIONAL, f"closed without {', '.join(e[0] for e in missing)} for what came before the Close"
+    return OK
 
 
 # 9.x large messages (bounded: 16 MiB at most).
@@ -427,10 +501,15 @@ add("10.1.1", "64 KiB text sent in frames of 1300 bytes",
 
 
 # 12.x / 13.x permessage-deflate: with each parameter set, messages of growing
-# size, compressed by us, must come back (compressed or not) intact.
-def compressed_echo(c, sizes, count=10, opcode=TEXT):
+# size, compressed by us, must come back (compressed or not) intact, and the
+# other side must keep to what it agreed for its own compressor.
+def compressed_echo(c, sizes, count=10, opcode=TEXT, params=None):
     if c.deflate is None:
         return UNIMPLEMENTED, "permessage-deflate not agreed"
+    if params is not None:
+        broken = agreement_breaks(c, params)
+        if broken:
+            return broken
     import random
     source = random.Random(7)
     words = [b"ping", b"pong", b"symbol", b"ASW", b"price", b"qty", b'{"a":', b"}", b"\xce\xba", b" "]
@@ -443,24 +522,69 @@ def compressed_echo(c, sizes, count=10, opcode=TEXT):
             messages.append((opcode, text[:size] if opcode == BINARY else text[:size].decode("utf-8", "ignore").encode()))
     for message in messages:
         c.send_message(message[0], message[1], compress=True)
+    c.compressed_received = 0
     expect_messages(c, messages, timeout=30.0)
-    return close_normally(c)
+    verdict = close_normally(c)
+    # Echoes were inflated with exactly the window the other side agreed to (wire.Deflate).
+    note = (f"window {c.deflate.receive_bits}: {c.compressed_received} of {len(messages)} echoes compressed"
+            + (" (zlib has no 8-bit window: sent uncompressed)" if c.deflate.receive_bits == 8 and
+               not c.compressed_received else ""))
+    return (verdict, note) if isinstance(verdict, str) else verdict
 
 
+def agreement_breaks(c, params):
+    """What the other side agreed for its own compressor, against what the case asked
+    of it (the first alternative that it could accept): a verdict if it strays, else None."""
+    asked = params.get("ask_other_side")
+    if not asked:
+        return None
+    reset, bits = asked[0]
+    if c.other_side_choice is not None and c.other_side_choice != 0:
+        return UNIMPLEMENTED, f"our first offer {asked[0]} was declined; alternative {c.other_side_choice} taken"
+    if reset and not c.deflate.receive_reset:
+        return FAILED, "agreed without the no_context_takeover it was asked for"
+    if bits and c.deflate.receive_bits > bits:
+        return FAILED, f"agreed to a {c.deflate.receive_bits}-bit window, {bits} asked"
+    return None
+
+
+# 13.x as Autobahn's: what the peer asks of the other side's compressor,
+# (no_context_takeover, max_window_bits; 0: not asked), alternatives in order
+# of preference. A server is asked in the client's offer (server_*); a client
+# in the server's answer (client_*), which its offer must allow: a client
+# that does not offer client_max_window_bits gets no compression there
+# (UNIMPLEMENTED), as from Autobahn's fuzzing server.
+AUTOBAHN_13 = [
+    ("13.1", [(False, 0)]),
+    ("13.2", [(True, 0)]),
+    ("13.3", [(False, 8)]),
+    ("13.4", [(False, 15)]),
+    ("13.5", [(True, 8)]),
+    ("13.6", [(True, 15)]),
+    ("13.7", [(True, 8), (True, 0), (False, 0)]),
+]
+# Ours: parameters for both sides at once, named as on the wire.
 DEFLATE_SETS = [
-    ("13.1", "default parameters", {}),
-    ("13.2", "client_no_context_takeover", {"client_no_context_takeover": True}),
-    ("13.3", "server_no_context_takeover", {"server_no_context_takeover": True}),
-    ("13.4", "both no_context_takeover", {"client_no_context_takeover": True, "server_no_context_takeover": True}),
-    ("13.5", "client_max_window_bits=9", {"client_max_window_bits": 9}),
-    ("13.6", "server_max_window_bits=9", {"server_max_window_bits": 9}),
-    ("13.7", "both windows 15, both no takeover",
+    ("13.8", "client_no_context_takeover", {"client_no_context_takeover": True}),
+    ("13.9", "server_no_context_takeover", {"server_no_context_takeover": True}),
+    ("13.10", "both no_context_takeover", {"client_no_context_takeover": True, "server_no_context_takeover": True}),
+    ("13.11", "client_max_window_bits=9", {"client_max_window_bits": 9}),
+    ("13.12", "server_max_window_bits=9", {"server_max_window_bits": 9}),
+    ("13.13", "both windows 15, both no takeover",
      {"client_max_window_bits": 15, "server_max_window_bits": 15, "client_no_context_takeover": True,
       "server_no_context_takeover": True}),
+    ("13.14", "client_max_window_bits=8, server_max_window_bits=8",
+     {"client_max_window_bits": 8, "server_max_window_bits": 8}),
 ]
 for n, (size_case, sizes) in enumerate([("12.1", [16, 64, 256]), ("12.2", [1024, 4096]), ("12.3", [16384, 65536])], 1):
     add(f"{size_case}.1", f"compressed text, {sizes} bytes", lambda c, s=sizes: compressed_echo(c, s), {})
     add(f"{size_case}.2", f"compressed binary, {sizes} bytes", lambda c, s=sizes: compressed_echo(c, s, opcode=BINARY), {})
+for case_id, alternatives in AUTOBAHN_13:
+    params = {"ask_other_side": alternatives}
+    for n, (sizes, opcode) in enumerate([([16, 256, 4096], TEXT), ([64, 1024, 65536], BINARY)], 1):
+        add(f"{case_id}.{n}", f"compressed {'text' if opcode == TEXT else 'binary'} echo, the other side asked "
+            + " or ".join(f"(no_context_takeover {r}, max_window_bits {b or 'any'})" for r, b in alternatives),
+            lambda c, s=sizes, o=opcode, p=params: compressed_echo(c, s, count=3, opcode=o, params=p), params)
 for case_id, name, params in DEFLATE_SETS:
     add(f"{case_id}.1", f"compressed echo with {name}", lambda c: compressed_echo(c, [16, 256, 4096], count=4), params)
 
@@ -486,7 +610,11 @@ def _(c):
 # ---- permessage-deflate negotiation, both roles ----
 
 def offer_for(params):
-    """Our offer (as the client) for a case's parameters."""
+    """Our offer (as the client) for a case's parameters: one element per alternative."""
+    if "ask_other_side" in params:
+        return ", ".join("permessage-deflate" + ("; server_no_context_takeover" if reset else "")
+                         + (f"; server_max_window_bits={bits}" if bits else "") + "; client_max_window_bits"
+                         for reset, bits in params["ask_other_side"])
     offer = "permessage-deflate"
     for name in ("client_no_context_takeover", "server_no_context_takeover"):
         if params.get(name):
@@ -513,25 +641,47 @@ def deflate_from_answer(answer, role):
     return Deflate(server_bits, client_bits, server_reset, client_reset)
 
 
+def chosen_alternative(answer, params):
+    """Which alternative of a case's offer (as the client) the other side's answer took; None for none."""
+    agreed = parse_extension_answer(answer)
+    if agreed is None or "ask_other_side" not in params:
+        return None
+    bits_agreed = int(agreed.get("server_max_window_bits") or 15)
+    for index, (reset, bits) in enumerate(params["ask_other_side"]):
+        if reset == ("server_no_context_takeover" in agreed) and (not bits or bits_agreed <= bits):
+            return index
+    return None
+
+
 def answer_for(offer, params):
-    """Our answer (as the server) to a client's offer, for a case's parameters; None to decline."""
-    if not offer:
-        return None
-    first = offer.split(",")[0]
-    offered = parse_extension_answer(first)
+    """Our answer (as the server) to a client's offer, for a case's parameters, and which
+    alternative of the case it takes (0: the first); (None, None) to decline."""
+    offered = parse_extension_answer(offer.split(",")[0]) if offer else None
     if offered is None:
-        return None
+        return None, None
     answer = "permessage-deflate"
-    for name in ("client_no_context_takeover", "server_no_context_takeover"):
-        if params.get(name) or (name == "server_no_context_takeover" and name in offered):
-            answer += "; " + name
-    if params.get("server_max_window_bits") or offered.get("server_max_window_bits"):
-        bits = min(int(params.get("server_max_window_bits") or 15), int(offered.get("server_max_window_bits") or 15))
-        answer += f"; server_max_window_bits={bits}"
-    if "client_max_window_bits" in offered and params.get("client_max_window_bits"):
+    if "server_no_context_takeover" in offered or params.get("server_no_context_takeover"):
+        answer += "; server_no_context_takeover"
+    server_bits = [int(b) for b in (offered.get("server_max_window_bits"), params.get("server_max_window_bits")) if b]
+    if server_bits:
+        answer += f"; server_max_window_bits={min(server_bits)}"
+    if "ask_other_side" in params:
+        for index, (reset, bits) in enumerate(params["ask_other_side"]):
+            if bits and "client_max_window_bits" not in offered:
+                continue  # we may ask for a client window only when the client offered to take one
+            if bits and offered["client_max_window_bits"] and bits > int(offered["client_max_window_bits"]):
+                continue
+            return (answer + ("; client_no_context_takeover" if reset else "")
+                    + (f"; client_max_window_bits={bits}" if bits else "")), index
+        return None, None
+    if params.get("client_no_context_takeover"):
+        answer += "; client_no_context_takeover"
+    if params.get("client_max_window_bits"):
+        if "client_max_window_bits" not in offered:
+            return None, None
         bits = min(int(params["client_max_window_bits"]), int(offered["client_max_window_bits"] or 15))
         answer += f"; client_max_window_bits={bits}"
-    return answer
+    return answer, 0
 
 
 def run_case(c, function):

@@ -39,7 +39,10 @@ def main():
 
             def choose(offer):
                 deflate = request_case.get("deflate")
-                return cases.answer_for(offer, deflate) if deflate is not None else None
+                if deflate is None:
+                    return None
+                answer, request_case["alternative"] = cases.answer_for(offer, deflate)
+                return answer
 
             head = ""
             for _ in range(5000):  # the request line, peeked (server_accept reads the request itself)
@@ -60,6 +63,7 @@ def main():
                 case_id, description, function, deflate = selected[index]
                 if deflate is not None:
                     connection.deflate = cases.deflate_from_answer(answer, "server")
+                    connection.other_side_choice = request_case.get("alternative")
                     if connection.deflate is None and offer is not None:
                         print(f"{case_id}: offer {offer!r} declined", file=sys.stderr)
                 verdict, note = cases.run_case(connection, function)

@@ -43,6 +43,7 @@ def main():
                 continue
             if deflate is not None:
                 connection.deflate = cases.deflate_from_answer(answer, "client")
+                connection.other_side_choice = cases.chosen_alternative(answer, deflate)
             verdict, note = cases.run_case(connection, function)
             results.append((case_id, description, verdict, note))
     finally:

@@ -52,25 +52,28 @@ class Frame:
 
 
 class Deflate:
-    """permessage-deflate for one connection (RFC 7692 7.2)."""
+    """permessage-deflate for one connection (RFC 7692 7.2). What comes in is inflated
+    with exactly the window agreed, so a peer that compresses with a larger one fails.
+    zlib cannot compress with an 8-bit window: with one, our messages go uncompressed."""
 
     def __init__(self, send_bits=15, receive_bits=15, send_reset=False, receive_reset=False):
         self.send_bits, self.receive_bits = send_bits, receive_bits
         self.send_reset, self.receive_reset = send_reset, receive_reset
-        self.compressor = zlib.compressobj(6, zlib.DEFLATED, -max(send_bits, 9))
-        self.decompressor = zlib.decompressobj(-max(receive_bits, 9))
+        self.can_compress = send_bits >= 9
+        self.compressor = zlib.compressobj(6, zlib.DEFLATED, -send_bits) if self.can_compress else None
+        self.decompressor = zlib.decompressobj(-receive_bits)
 
     def compress(self, data):
         out = self.compressor.compress(data) + self.compressor.flush(zlib.Z_SYNC_FLUSH)
         assert out.endswith(b"\x00\x00\xff\xff")
         if self.send_reset:
-            self.compressor = zlib.compressobj(6, zlib.DEFLATED, -max(self.send_bits, 9))
+            self.compressor = zlib.compressobj(6, zlib.DEFLATED, -self.send_bits)
         return out[:-4]
 
     def decompress(self, data):
         out = self.decompressor.decompress(data + b"\x00\x00\xff\xff")
         if self.receive_reset:
-            self.decompressor = zlib.decompressobj(-max(self.receive_bits, 9))
+            self.decompressor = zlib.decompressobj(-self.receive_bits)
         return out
 
 
@@ -95,6 +98,8 @@ class Connection:
         self.sock, self.role, self.buffer = sock, role, leftover
         self.deflate = None
         self.eof = False
+        self.compressed_received = 0  # compressed messages read so far
+        self.other_side_choice = None  # the alternative of a case's deflate parameters agreed (0: the first)
 
     # ---- sending ----
     def send_raw(self, data, chunk=None, delay=0.0):
@@ -115,7 +120,7 @@ class Connection:
         self.send_raw(encode_frame(opcode, payload, fin, rsv, self.role == "client", **kwargs), chunk, delay)
 
     def send_message(self, opcode, payload, compress=False):
-        if compress:
+        if compress and self.deflate.can_compress:
             self.send_frame(opcode, self.deflate.compress(payload), rsv=4)
         else:
             self.send_frame(opcode, payload)
