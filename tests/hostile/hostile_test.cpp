@@ -260,6 +260,41 @@ TEST_CASE("hostile: frames announcing absurd lengths and endless fragments end w
   CHECK(f.serves_a_client());
 }
 
+TEST_CASE("hostile: a ping flood from a peer that does not read costs bounded memory and output") {
+  hostile_fixture f;
+  raw_peer peer(f.connect(), asiows::role::client);
+  REQUIRE(peer.handshake().rfind("HTTP/1.1 101", 0) == 0);
+  // 100,000 full-size pings (13 MB), each naming its number, sent without reading a byte.
+  constexpr int pings = 100000;
+  std::string flood;
+  for (int i = 0; i < pings; ++i) {
+    std::string payload = std::to_string(i);
+    payload.resize(125, '.');
+    flood += frame_header(0x89, payload.size()) + payload;
+  }
+  const std::size_t memory_before = resident_bytes();
+  std::error_code ec;
+  asio::write(peer.socket(), asio::buffer(flood), ec);
+  REQUIRE_FALSE(ec);
+  // The server read it all and kept at most 16 pongs owed beyond what its socket took.
+  CHECK(grew_less_than(memory_before, 4 * 1024 * 1024));
+
+  // Now read: pongs in the order of their pings, each at most once, the last ping answered.
+  int last = -1, pongs = 0;
+  std::string payload;
+  while (last != pings - 1) {
+    const asiows::event ev = peer.next_event(payload);
+    if (ev.type != asiows::event_type::pong) break;
+    const int number = std::stoi(payload);
+    REQUIRE(number > last);
+    last = number;
+    ++pongs;
+  }
+  CHECK(last == pings - 1);
+  CHECK(pongs <= pings);
+  CHECK(f.serves_a_client());
+}
+
 TEST_CASE("hostile: a connection flood, dropped at once at every stage, leaks nothing") {
   // Twice the descriptors: our side and the server's, in one process.
   rlimit limit{};

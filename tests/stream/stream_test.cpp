@@ -679,6 +679,72 @@ TEST_CASE("stream: a message read_ready finds invalid fails the connection with 
   CHECK(p.peer->sees_eof());
 }
 
+namespace {
+
+// What the raw peer reads until the connection ends: "text:...", "pong:...", "close:CODE".
+std::vector<std::string> peer_sees(raw_peer& peer) {
+  std::vector<std::string> seen;
+  std::string payload;
+  for (;;) {
+    const asiows::event ev = peer.next_event(payload);
+    if (ev.type == asiows::event_type::need_more || ev.type == asiows::event_type::failure) break;
+    if (ev.type == asiows::event_type::message_data) seen.push_back("text:" + payload);
+    if (ev.type == asiows::event_type::pong) seen.push_back("pong:" + payload);
+    if (ev.type == asiows::event_type::close) {
+      seen.push_back("close:" + std::to_string(ev.close_code));
+      break;
+    }
+  }
+  return seen;
+}
+
+} // namespace
+
+TEST_CASE("stream: the messages read_ready took before a bad frame are answered ahead of the Close (Autobahn 5.15)") {
+  accepted_pair p;
+  std::vector<std::uint8_t> wire = p.frames({"one", "two"});
+  for (const auto& frame : {raw_frame_for_test(0xA1, "RSV2"), raw_frame_for_test(0x89, "after")})
+    wire.insert(wire.end(), frame.begin(), frame.end());
+  p.peer->send_raw(wire); // one write: two messages, a text frame with RSV2 set, a ping
+
+  std::vector<std::string> messages(3);
+  REQUIRE_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(messages[0]), done); }).error);
+  std::error_code ec;
+  CHECK(p.server->read_ready(asio::dynamic_buffer(messages[1]), ec) == 3);
+  REQUIRE_FALSE(ec);
+  REQUIRE(p.server->message_ready()); // the bad frame is whole: taking it fails the connection
+  CHECK(p.server->read_ready(asio::dynamic_buffer(messages[2]), ec) == 0);
+  CHECK(ec == asiows::error::reserved_bits_set);
+  // The replies to what came before still go, then the Close; the next read says why it ended.
+  const asiows::outgoing_message replies[] = {{message_kind::text, asio::buffer(messages[0])},
+                                              {message_kind::text, asio::buffer(messages[1])}};
+  CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_write_batch(replies, 2, done); }).error);
+  std::string ignored;
+  CHECK(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(ignored), done); }).error ==
+        asiows::error::reserved_bits_set);
+  CHECK(peer_sees(*p.peer) == std::vector<std::string>{"text:one", "text:two", "close:1002"}); // no pong
+  CHECK(p.peer->sees_eof());
+}
+
+TEST_CASE("stream: a reply posted before the read that meets the peer's Close goes ahead of the Close echo") {
+  accepted_pair p;
+  std::vector<std::uint8_t> wire = p.frames({"one"});
+  REQUIRE_FALSE(p.peer->engine().serialize_close(1000, "", wire));
+  p.peer->send_raw(wire);
+  std::string message, ignored;
+  pending read_close, write_reply;
+  // As an endpoint does: the reply is queued (its write starts in a handler of its own), then the next read starts.
+  p.server->async_read(asio::dynamic_buffer(message), [&](std::error_code ec, std::size_t) {
+    REQUIRE_FALSE(ec);
+    asio::post(p.io, [&] { p.server->async_write(message_kind::text, asio::buffer(message), write_reply.handler()); });
+    p.server->async_read(asio::dynamic_buffer(ignored), read_close.handler());
+  });
+  CHECK_FALSE(write_reply.wait(p.io).error);
+  CHECK(read_close.wait(p.io).error == asiows::error::closed);
+  CHECK(peer_sees(*p.peer) == std::vector<std::string>{"text:one", "close:1000"});
+  CHECK(p.peer->sees_eof());
+}
+
 TEST_CASE("stream: a server's batch copies short payloads and gathers long ones, all intact and in order") {
   accepted_pair p;
   asiows::options opts;
