@@ -321,7 +321,7 @@ TEST_CASE("replies to the messages before the peer's Close or a failure may go o
   CHECK(late.empty());
 }
 
-TEST_CASE("a failure still answers the pings before it, then sends the Close; none after it") {
+TEST_CASE("a failure still answers the pings before it, then sends the Close, and answers none after it") {
   protocol server(role::server);
   const auto got = feed(server, peer_frame(role::server, 0x89, "p") + raw_frame(0x81, "unmasked", false) +
                                     peer_frame(role::server, 0x89, "after"));

@@ -424,8 +424,9 @@ TEST_CASE("server: replies to the messages before a bad frame or the peer's Clos
   opts.single_threaded = GENERATE(false, true);
   echo_server s(io, opts);
   background_run background(io);
-  raw_peer peer(tcp::socket(io), asiows::role::client);
-  peer.socket().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.server.port()));
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.server.port()));
+  raw_peer peer(std::move(socket), asiows::role::client);
   REQUIRE(peer.handshake().rfind("HTTP/1.1 101 ", 0) == 0);
 
   // In one write: a ping, two messages, then what ends the connection, then a ping that must go unanswered.
@@ -461,8 +462,9 @@ TEST_CASE("server: over wss too, the reply to a message before a bad frame goes 
   server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
   REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
 
-  asiows::stream<asiows::ssl::socket_stream<tcp::socket>> ws(tcp::socket(io), client_tls);
-  ws.next_layer().lowest_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  tcp::socket socket(io);
+  socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
+  asiows::stream<asiows::ssl::socket_stream<tcp::socket>> ws(std::move(socket), client_tls);
   REQUIRE_FALSE(asiows::ssl::prepare_client(ws.next_layer(), "localhost"));
   REQUIRE_FALSE(run(io, [&](auto done) { ws.next_layer().async_handshake(asio::ssl::stream_base::client, done); }).error);
   REQUIRE_FALSE(run(io, [&](auto done) { ws.async_handshake("localhost", "/", done); }).error);
