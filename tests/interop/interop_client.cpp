@@ -4,7 +4,7 @@
 // The server must send "fragments-please" back in three frames and answer
 // "close-please" with a Close of code 4001.
 //
-// Usage: interop_client ws://127.0.0.1:PORT/ [--deflate default|takeover|window|all|eight]
+// Usage: interop_client ws://127.0.0.1:PORT/ [--deflate default|takeover|window|all|eight|cmwb8|cmwb9|cmwb15]
 //        (exit 0 when every check passes)
 #include <asiows/asiows.hpp>
 
@@ -22,6 +22,7 @@ namespace {
 int passed = 0, failed = 0;
 asiows::deflate_options deflate_choice; // from --deflate
 std::vector<std::string> deflate_expected; // what the server's answer must then say
+bool held_to_eight_bits = false;           // the server answers client_max_window_bits=8
 
 void choose_deflate(const std::string& combo) {
   if (combo == "takeover" || combo == "all") {
@@ -37,6 +38,9 @@ void choose_deflate(const std::string& combo) {
     deflate_choice.server_max_window_bits = 8;
     deflate_expected.emplace_back("server_max_window_bits=8");
   }
+  // The server picks our window: we offer client_max_window_bits (bare) by default.
+  if (combo.rfind("cmwb", 0) == 0) deflate_expected.push_back("client_max_window_bits=" + combo.substr(4));
+  held_to_eight_bits = combo == "cmwb8";
 }
 
 void check(const char* name, bool ok) {
@@ -97,6 +101,13 @@ int main(int argc, char** argv) {
       c.send(kind, message);
       const std::string reply = c.receive();
       check("message echoed", reply == message && c.ws.got_text() == (kind == asiows::message_kind::text));
+    }
+    if (held_to_eight_bits) {
+      // We sent uncompressed (zlib has no 8-bit window): no compressor was ever made, only the
+      // decompressor and its buffer (2^15 + 7 KiB + 16 KiB), not a compressor's 2^17 + 2^13 more.
+      const std::size_t held = c.ws.compression_memory_bytes();
+      std::printf("     (compression memory held: %zu bytes)\n", held);
+      check("an 8-bit window for us: we compress nothing", held > 0 && held < 64 * 1024);
     }
     c.send(asiows::message_kind::text, "frag", false);
     c.send(asiows::message_kind::text, "ment", false);

@@ -3,7 +3,8 @@
 //   node node_peer.js server [COMBO]      an echo server on 127.0.0.1 (a free port, printed first);
 //                                         "fragments-please" gets a fragmented reply,
 //                                         "close-please" gets a close with code 4001
-// COMBO picks permessage-deflate parameters: default, takeover, window, all or eight (server only).
+// COMBO picks permessage-deflate parameters: default, takeover, window, all, cmwb8, cmwb9, cmwb15
+// (client_max_window_bits asked of the client) or eight (server_max_window_bits=8).
 'use strict';
 const { WebSocket, WebSocketServer } = require('ws');
 
@@ -17,8 +18,12 @@ const COMBOS = {
   window: [window, ['server_max_window_bits=10', 'client_max_window_bits=11']],
   all: [{ ...takeover, ...window }, ['server_no_context_takeover', 'client_no_context_takeover',
                                     'server_max_window_bits=10', 'client_max_window_bits=11']],
-  // 8 bits: zlib compresses with 9 (it has no 8-bit raw window); our client must inflate that.
+  // 8 bits: zlib has no 8-bit raw window, so ws compresses with 9 bits; asiows inflates that,
+  // and where asiows is the side held to 8 bits it sends uncompressed.
   eight: [{ serverMaxWindowBits: 8 }, ['server_max_window_bits=8']],
+  cmwb8: [{ clientMaxWindowBits: 8 }, ['client_max_window_bits=8']],
+  cmwb9: [{ clientMaxWindowBits: 9 }, ['client_max_window_bits=9']],
+  cmwb15: [{ clientMaxWindowBits: 15 }, ['client_max_window_bits=15']],
 };
 const deflateOptions = (combo) => ({ threshold: 0, ...COMBOS[combo][0] });
 

@@ -6,7 +6,11 @@
   python_peer.py server [COMBO]       an echo server on 127.0.0.1 (a free port, printed first);
                                       "fragments-please" gets a fragmented reply,
                                       "close-please" gets a close with code 4001
-COMBO picks permessage-deflate parameters: default, takeover, window or all.
+COMBO picks permessage-deflate parameters: default, takeover, window, all, cmwb8, cmwb9,
+cmwb15 (the server asks the client for that client_max_window_bits) or eight (the client
+asks for server_max_window_bits=8). zlib cannot compress with an 8-bit window, and
+websockets does not work around it: with cmwb8 only its server runs, with eight only
+its client (the side that would compress with 8 bits is asiows, which sends uncompressed).
 """
 import asyncio
 import sys
@@ -26,6 +30,8 @@ COMBOS = {
              "server_max_window_bits": 10, "client_max_window_bits": 11},
             ["server_no_context_takeover", "client_no_context_takeover",
              "server_max_window_bits=10", "client_max_window_bits=11"]),
+    **{f"cmwb{bits}": ({"client_max_window_bits": bits}, [f"client_max_window_bits={bits}"]) for bits in (8, 9, 15)},
+    "eight": ({"server_max_window_bits": 8}, ["server_max_window_bits=8"]),
 }
 
 
