@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace asiows {
 
@@ -74,9 +75,7 @@ inline frame_parse_result parse_frame_header(const std::uint8_t* data, std::size
   const std::uint8_t second = data[1];
   const bool masked = (second & 0x80) != 0;
   const std::uint8_t length7 = second & 0x7F;
-  // Where the extended length ends: the bytes read below are all before header_size.
-  const std::size_t length_end = length7 == 126 ? 4u : length7 == 127 ? 10u : 2u;
-  const std::size_t header_size = length_end + (masked ? 4u : 0u);
+  const std::size_t header_size = std::size_t{2} + (length7 == 126 ? 2u : length7 == 127 ? 8u : 0u) + (masked ? 4u : 0u);
 
   const std::uint8_t opcode_value = first & 0x0F;
   const bool fin = (first & 0x80) != 0;
@@ -88,20 +87,23 @@ inline frame_parse_result parse_frame_header(const std::uint8_t* data, std::size
   }
   if (size < header_size) return {parse_status::need_more, header_size, {}};
 
-  // The extended length, big-endian, in the bytes [2, length_end). The `< size` tests
-  // below repeat what the check above ensures, so that the compiler sees the bound too
-  // (g++ 12 at -O3 otherwise warns of reads past a short buffer: -Warray-bounds).
+  // Each read below is guarded by a test of `size` that the check above already
+  // ensures: repeated so that the compiler sees the bound too (g++ 12 at -O3
+  // otherwise warns of reads past a short buffer, -Warray-bounds). One test per
+  // field, not per byte: this is the per-message path.
   std::uint64_t length = length7;
-  if (length_end > 2) {
+  std::size_t position = 2;
+  if (length7 == 126 && size >= 4) {
+    length = std::uint64_t{data[2]} << 8 | data[3];
+    position = 4;
+    if (length < 126) return {parse_status::error, 0, error::non_minimal_length};
+  } else if (length7 == 127 && size >= 10) {
     length = 0;
-    for (std::size_t i = 2; i < length_end && i < size; ++i) length = length << 8 | data[i];
-    if (length7 == 126 && length < 126) return {parse_status::error, 0, error::non_minimal_length};
-    if (length7 == 127) {
-      if (length >> 63) return {parse_status::error, 0, error::length_top_bit_set};
-      if (length <= 0xFFFF) return {parse_status::error, 0, error::non_minimal_length};
-    }
+    for (std::size_t i = 2; i < 10; ++i) length = length << 8 | data[i];
+    position = 10;
+    if (length >> 63) return {parse_status::error, 0, error::length_top_bit_set};
+    if (length <= 0xFFFF) return {parse_status::error, 0, error::non_minimal_length};
   }
-  const std::size_t position = length_end;
 
   out.fin = fin;
   out.rsv1 = (first & 0x40) != 0;
@@ -110,8 +112,8 @@ inline frame_parse_result parse_frame_header(const std::uint8_t* data, std::size
   out.op = op;
   out.masked = masked;
   out.payload_length = length;
-  if (masked) {
-    for (std::size_t i = 0; i < 4 && position + i < size; ++i) out.key[i] = data[position + i];
+  if (masked && size >= position + 4) {
+    std::memcpy(out.key.data(), data + position, 4);
   } else {
     out.key = {};
   }
