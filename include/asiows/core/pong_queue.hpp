@@ -39,9 +39,9 @@ public:
   }
 
   // Calls write(payload, size) for each owed pong, oldest first, then forgets them all.
-  template <class Write>
-  void drain(Write&& write) {
-    for (std::size_t at = 0; at < stored_.size(); at += 1u + stored_[at]) write(stored_.data() + at + 1, stored_[at]);
+  template <class Write> void drain(Write&& write) {
+    for (std::size_t at = 0; at < stored_.size(); at += 1u + stored_[at])
+      write(stored_.data() + at + 1, stored_[at]);
     clear();
   }
 

@@ -97,7 +97,8 @@ struct frame_prefix {
 };
 
 // The most take_pending_control() writes: every owed pong and a Close, all full size.
-inline constexpr std::size_t max_pending_control_size = (max_owed_pongs + 1) * (max_frame_header_size + max_control_payload);
+inline constexpr std::size_t max_pending_control_size =
+    (max_owed_pongs + 1) * (max_frame_header_size + max_control_payload);
 
 class protocol {
 public:
