@@ -745,6 +745,29 @@ TEST_CASE("stream: a reply posted before the read that meets the peer's Close go
   CHECK(p.peer->sees_eof());
 }
 
+TEST_CASE("stream: writes queued at the gate before the read that meets the Close go ahead of the Close echo") {
+  accepted_pair p;
+  std::vector<std::uint8_t> wire = p.frames({"one"});
+  REQUIRE_FALSE(p.peer->engine().serialize_close(1000, "", wire));
+  p.peer->send_raw(wire);
+  std::string message, ignored;
+  const std::string second = "two";
+  pending first_write, second_write, read_close;
+  p.server->async_read(asio::dynamic_buffer(message), [&](std::error_code ec, std::size_t) {
+    REQUIRE_FALSE(ec);
+    // The first write finishes at once but its completion waits its turn; the second waits at
+    // the gate for it; then the read meets the Close. The gate wakes the second write just
+    // before the read's own turn comes: the read must let it go first.
+    p.server->async_write(message_kind::text, asio::buffer(message), first_write.handler());
+    p.server->async_write(message_kind::text, asio::buffer(second), second_write.handler());
+    p.server->async_read(asio::dynamic_buffer(ignored), read_close.handler());
+  });
+  CHECK_FALSE(first_write.wait(p.io).error);
+  CHECK_FALSE(second_write.wait(p.io).error);
+  CHECK(read_close.wait(p.io).error == asiows::error::closed);
+  CHECK(peer_sees(*p.peer) == std::vector<std::string>{"text:one", "text:two", "close:1000"});
+}
+
 TEST_CASE("stream: a server's batch copies short payloads and gathers long ones, all intact and in order") {
   accepted_pair p;
   asiows::options opts;

@@ -174,7 +174,7 @@ public:
       } else if (!(result = s.unusable())) {
         owns_read_ = true;
         s.read_active = true;
-        if (s.reading_ended) { // read_ready() met the Close or the failure: say it again, finish closing
+        if (s.reading_ended) { // read_ready() met a failure: say it again, and finish closing
           result = s.reading_ended;
           outcome_ = outcome::closing;
         }
@@ -226,10 +226,15 @@ public:
           ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
           did_io_ = true;
           s.close_released = true;
-          while (s.writing && !s.transport_closed) {
-            ++s.waiting_writers;
-            ASIO_CORO_YIELD s.write_gate().async_wait(std::move(self));
-            --s.waiting_writers;
+          while ((s.writing || s.waiting_writers > 0) && !s.transport_closed) {
+            if (s.writing) {
+              ++s.waiting_writers;
+              ASIO_CORO_YIELD s.write_gate().async_wait(std::move(self));
+              --s.waiting_writers;
+            } else {
+              // Writers woken from the gate have not run yet: they were first, let them go.
+              ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+            }
             did_io_ = true;
           }
           if (!s.transport_closed && s.engine->has_pending_control()) {
