@@ -601,6 +601,13 @@ struct accepted_pair {
     return wire;
   }
 
+  // The peer sends `messages`, then its Close, in one write.
+  void send_then_close(const std::vector<std::string>& messages, std::uint16_t code, const std::string& reason = {}) {
+    std::vector<std::uint8_t> wire = frames(messages);
+    REQUIRE_FALSE(peer->engine().serialize_close(code, reason, wire));
+    peer->send_raw(wire);
+  }
+
   asio::io_context io;
   std::unique_ptr<ws_stream> server;
   std::unique_ptr<raw_peer> peer;
@@ -641,9 +648,7 @@ TEST_CASE("stream: read_ready takes the messages already received, and only thos
 
 TEST_CASE("stream: read_ready leaves a Close to async_read") {
   accepted_pair p;
-  std::vector<std::uint8_t> wire = p.frames({"one", "two"});
-  REQUIRE_FALSE(p.peer->engine().serialize_close(1000, "bye", wire));
-  p.peer->send_raw(wire);
+  p.send_then_close({"one", "two"}, 1000, "bye");
   std::string message;
   CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
   std::error_code ec;
@@ -728,9 +733,7 @@ TEST_CASE("stream: the messages read_ready took before a bad frame are answered 
 
 TEST_CASE("stream: a reply posted before the read that meets the peer's Close goes ahead of the Close echo") {
   accepted_pair p;
-  std::vector<std::uint8_t> wire = p.frames({"one"});
-  REQUIRE_FALSE(p.peer->engine().serialize_close(1000, "", wire));
-  p.peer->send_raw(wire);
+  p.send_then_close({"one"}, 1000);
   std::string message, ignored;
   pending read_close, write_reply;
   // As an endpoint does: the reply is queued (its write starts in a handler of its own), then the next read starts.
@@ -747,9 +750,7 @@ TEST_CASE("stream: a reply posted before the read that meets the peer's Close go
 
 TEST_CASE("stream: writes queued at the gate before the read that meets the Close go ahead of the Close echo") {
   accepted_pair p;
-  std::vector<std::uint8_t> wire = p.frames({"one"});
-  REQUIRE_FALSE(p.peer->engine().serialize_close(1000, "", wire));
-  p.peer->send_raw(wire);
+  p.send_then_close({"one"}, 1000);
   std::string message, ignored;
   const std::string second = "two";
   pending first_write, second_write, read_close;
