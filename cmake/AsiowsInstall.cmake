@@ -6,7 +6,7 @@ set(ASIOWS_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/asiows")
 
 install(DIRECTORY include/asiows DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
-set(_asiows_export_targets asiows)
+set(_asiows_export_targets asiows_core asiows)
 if(TARGET asiows_ssl)
   list(APPEND _asiows_export_targets asiows_ssl)
 endif()

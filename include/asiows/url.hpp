@@ -2,7 +2,7 @@
 #ifndef ASIOWS_URL_HPP
 #define ASIOWS_URL_HPP
 
-#include <asiows/detail/ascii.hpp>
+#include <asiows/core/detail/ascii.hpp>
 
 #include <optional>
 #include <string>

@@ -6,7 +6,7 @@
 #define ASIOWS_CORE_EXTENSIONS_HPP
 
 #include <asiows/core/http.hpp>
-#include <asiows/detail/ascii.hpp>
+#include <asiows/core/detail/ascii.hpp>
 
 #include <optional>
 #include <string>

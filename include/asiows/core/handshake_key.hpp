@@ -2,9 +2,9 @@
 #ifndef ASIOWS_CORE_HANDSHAKE_KEY_HPP
 #define ASIOWS_CORE_HANDSHAKE_KEY_HPP
 
-#include <asiows/detail/base64.hpp>
-#include <asiows/detail/random.hpp>
-#include <asiows/detail/sha1.hpp>
+#include <asiows/core/detail/base64.hpp>
+#include <asiows/core/detail/random.hpp>
+#include <asiows/core/detail/sha1.hpp>
 
 #include <cstdint>
 #include <string>

@@ -12,7 +12,7 @@
 
 #include <asiows/core/error.hpp>
 #include <asiows/core/frame.hpp>
-#include <asiows/detail/ascii.hpp>
+#include <asiows/core/detail/ascii.hpp>
 
 #include <algorithm>
 #include <cstddef>

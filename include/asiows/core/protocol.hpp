@@ -35,7 +35,7 @@
 #include <asiows/core/options.hpp>
 #include <asiows/core/pong_queue.hpp>
 #include <asiows/core/utf8.hpp>
-#include <asiows/detail/random.hpp>
+#include <asiows/core/detail/random.hpp>
 
 #include <algorithm>
 #include <array>

@@ -2,8 +2,8 @@
 // a random generator for masking keys and handshake keys. RFC 6455 10.3 asks
 // that masking keys be unpredictable to the application, so a plain PRNG such
 // as a Mersenne twister, whose state can be recovered from its output, is not enough.
-#ifndef ASIOWS_DETAIL_CHACHA20_HPP
-#define ASIOWS_DETAIL_CHACHA20_HPP
+#ifndef ASIOWS_CORE_DETAIL_CHACHA20_HPP
+#define ASIOWS_CORE_DETAIL_CHACHA20_HPP
 
 #include <array>
 #include <cstddef>

@@ -1,4 +1,4 @@
-#include <asiows/detail/sha1.hpp>
+#include <asiows/core/detail/sha1.hpp>
 
 #include "catch.hpp"
 

@@ -1,7 +1,7 @@
 // Small ASCII helpers for HTTP: case-insensitive comparison, token
 // characters and whitespace trimming (RFC 7230 section 3.2.6).
-#ifndef ASIOWS_DETAIL_ASCII_HPP
-#define ASIOWS_DETAIL_ASCII_HPP
+#ifndef ASIOWS_CORE_DETAIL_ASCII_HPP
+#define ASIOWS_CORE_DETAIL_ASCII_HPP
 
 #include <string_view>
 

@@ -1,4 +1,4 @@
-#include <asiows/detail/base64.hpp>
+#include <asiows/core/detail/base64.hpp>
 
 #include "catch.hpp"
 

@@ -2,10 +2,10 @@
 // Sec-WebSocket-Key (RFC 6455 4.1): a ChaCha20 keystream per thread, keyed
 // from std::random_device. One generator per thread keeps connections free of
 // per-connection generator state and needs no locking.
-#ifndef ASIOWS_DETAIL_RANDOM_HPP
-#define ASIOWS_DETAIL_RANDOM_HPP
+#ifndef ASIOWS_CORE_DETAIL_RANDOM_HPP
+#define ASIOWS_CORE_DETAIL_RANDOM_HPP
 
-#include <asiows/detail/chacha20.hpp>
+#include <asiows/core/detail/chacha20.hpp>
 
 #include <array>
 #include <cstddef>

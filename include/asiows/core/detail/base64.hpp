@@ -1,7 +1,7 @@
 // Base64 (RFC 4648 section 4, the standard alphabet with '=' padding), for
 // Sec-WebSocket-Key and Sec-WebSocket-Accept (RFC 6455 4.1, 4.2.2).
-#ifndef ASIOWS_DETAIL_BASE64_HPP
-#define ASIOWS_DETAIL_BASE64_HPP
+#ifndef ASIOWS_CORE_DETAIL_BASE64_HPP
+#define ASIOWS_CORE_DETAIL_BASE64_HPP
 
 #include <cstddef>
 #include <cstdint>

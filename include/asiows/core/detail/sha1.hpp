@@ -1,8 +1,8 @@
 // SHA-1 (FIPS 180-4, RFC 3174), needed only to compute Sec-WebSocket-Accept
 // (RFC 6455 4.2.2), so that ws:// works without OpenSSL.
 // SHA-1 is not used for anything that needs collision resistance here.
-#ifndef ASIOWS_DETAIL_SHA1_HPP
-#define ASIOWS_DETAIL_SHA1_HPP
+#ifndef ASIOWS_CORE_DETAIL_SHA1_HPP
+#define ASIOWS_CORE_DETAIL_SHA1_HPP
 
 #include <array>
 #include <cstddef>

@@ -1,5 +1,5 @@
-#include <asiows/detail/chacha20.hpp>
-#include <asiows/detail/random.hpp>
+#include <asiows/core/detail/chacha20.hpp>
+#include <asiows/core/detail/random.hpp>
 
 #include "catch.hpp"
 
