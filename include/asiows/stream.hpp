@@ -4,14 +4,17 @@
 //
 // It moves bytes between the next layer and the sans-I/O core (protocol.hpp).
 // Every operation takes any Asio completion token: a callback, use_future,
-// use_awaitable, deferred. As with every Asio stream, at most one read and
-// one write may be in flight; async_ping / async_close count as writes, and
-// may be started while a write is in flight (they wait their turn). The
-// stream is not thread-safe: use it from one strand.
+// use_awaitable, deferred. At most one read may be in flight. Writes
+// (async_write, async_write_some, async_write_batch, async_ping, async_close)
+// may be started while another is in flight: they wait in line and go out
+// in the order they were started. The stream is not thread-safe: use it from
+// one strand.
 //
 // Cancellation follows Asio's per-operation rules (bind_cancellation_slot,
-// awaitable operators): terminal cancellation of an operation ends the
-// connection, since a read or write cut short mid-frame cannot be resumed.
+// awaitable operators). A write still waiting in line for its turn leaves
+// the line and completes with operation_aborted, having sent nothing; the
+// connection goes on. Cancelling a read, a handshake, or a write under way
+// ends the connection, since what was cut short mid-frame cannot be resumed.
 //
 // A socket next layer is put in non-blocking mode by the first read: reads
 // wait for readability without holding a buffer, then read what is there.

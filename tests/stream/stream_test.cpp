@@ -4,6 +4,7 @@
 #include <asiows/core/deflate_codec.hpp>
 #endif
 
+#include "accepted_pair.hpp"
 #include "await.hpp"
 #include "catch.hpp"
 #include "echo_session.hpp"
@@ -577,43 +578,6 @@ TEST_CASE("stream: compress_mode overrides the threshold, per write and per batc
 }
 #endif
 
-namespace {
-
-// A server stream that has accepted the raw peer's handshake; both on `io`, driven from this thread.
-struct accepted_pair {
-  accepted_pair() {
-    auto [server_socket, client_socket] = connected_pair(io);
-    server = std::make_unique<ws_stream>(std::move(server_socket));
-    peer = std::make_unique<raw_peer>(std::move(client_socket), asiows::role::client);
-    pending accept;
-    server->async_accept(accept.handler());
-    std::error_code accept_error;
-    std::thread serve([&] { accept_error = accept.wait(io).error; }); // the peer's handshake blocks this thread
-    peer->handshake();
-    serve.join();
-    REQUIRE_FALSE(accept_error);
-  }
-
-  // The peer's messages, framed and masked, as one write's bytes.
-  std::vector<std::uint8_t> frames(const std::vector<std::string>& messages) {
-    std::vector<std::uint8_t> wire;
-    for (const auto& m : messages) REQUIRE_FALSE(peer->engine().serialize_message(message_kind::text, m, wire));
-    return wire;
-  }
-
-  // The peer sends `messages`, then its Close, in one write.
-  void send_then_close(const std::vector<std::string>& messages, std::uint16_t code, const std::string& reason = {}) {
-    std::vector<std::uint8_t> wire = frames(messages);
-    REQUIRE_FALSE(peer->engine().serialize_close(code, reason, wire));
-    peer->send_raw(wire);
-  }
-
-  asio::io_context io;
-  std::unique_ptr<ws_stream> server;
-  std::unique_ptr<raw_peer> peer;
-};
-
-} // namespace
 
 TEST_CASE("stream: read_ready takes the messages already received, and only those") {
   accepted_pair p;
@@ -684,26 +648,6 @@ TEST_CASE("stream: a message read_ready finds invalid fails the connection with 
   CHECK(p.peer->sees_eof());
 }
 
-namespace {
-
-// What the raw peer reads until the connection ends: "text:...", "pong:...", "close:CODE".
-std::vector<std::string> peer_sees(raw_peer& peer) {
-  std::vector<std::string> seen;
-  std::string payload;
-  for (;;) {
-    const asiows::event ev = peer.next_event(payload);
-    if (ev.type == asiows::event_type::need_more || ev.type == asiows::event_type::failure) break;
-    if (ev.type == asiows::event_type::message_data) seen.push_back("text:" + payload);
-    if (ev.type == asiows::event_type::pong) seen.push_back("pong:" + payload);
-    if (ev.type == asiows::event_type::close) {
-      seen.push_back("close:" + std::to_string(ev.close_code));
-      break;
-    }
-  }
-  return seen;
-}
-
-} // namespace
 
 TEST_CASE("stream: the messages read_ready took before a bad frame are answered ahead of the Close (Autobahn 5.15)") {
   accepted_pair p;

@@ -26,8 +26,13 @@ public:
   void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
-      ASIOWS_ACQUIRE_WRITER(s, self);
-      if (!(result_ = s.begin_write())) {
+      if (!s.writer.try_lock()) { // in line for the write lock
+        ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
+        did_io_ = true;
+      }
+      if (ec) {
+        result_ = ec; // cancelled in line: nothing was written
+      } else if (!(result_ = s.begin_write())) {
         s.refill_control_out();
         result_ = serialize(s);
         if (!result_ || !s.control_out.empty()) {

@@ -166,7 +166,7 @@ public:
   void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
-      if (s.engine || s.transport_closed || s.writing) {
+      if (s.engine || s.transport_closed || s.writer.held()) {
         result_ = asio::error::already_connected;
         ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       } else {

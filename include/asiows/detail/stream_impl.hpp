@@ -10,6 +10,7 @@
 #include <asiows/core/protocol.hpp>
 #include <asiows/core/server_handshake.hpp>
 #include <asiows/detail/read_block.hpp>
+#include <asiows/detail/write_lock.hpp>
 
 #include <asio/buffer.hpp>
 #include <asio/socket_base.hpp>
@@ -92,17 +93,9 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   std::size_t read_end = 0;
   bool read_active = false;
 
-  // One write to the next layer at a time; operations that find it taken
-  // wait on the write gate, which release_writer() wakes by cancelling it.
-  // The gate is made the first time a writer has to wait (most connections
-  // never do), and kept: an idle connection does not carry a timer for it.
-  bool writing = false;
-  std::size_t waiting_writers = 0; // operations waiting on the gate for their turn
-  std::unique_ptr<asio::steady_timer> gate;
-  asio::steady_timer& write_gate() {
-    if (!gate) gate = std::make_unique<asio::steady_timer>(next_layer.get_executor(), clock::time_point::max());
-    return *gate;
-  }
+  // One write to the next layer at a time: operations that find the lock
+  // taken wait in line (writer.async_lock), and are handed it in turn.
+  write_lock writer;
   std::vector<std::uint8_t> control_out;     // control frames being written
   std::vector<std::uint8_t> scratch;         // masked payloads; a batch's headers and short payloads
   std::vector<asio::const_buffer> gather;    // the buffers of the current write
@@ -188,18 +181,15 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     close_transport();
   }
 
-  // ---- the write gate ----
+  // ---- the write lock ----
 
-  void release_writer() {
-    writing = false;
-    if (gate) gate->cancel();
-  }
-
-  // An operation whose turn to write has come: takes the turn, unless the
-  // connection cannot be used (then says why).
+  // An operation that holds the write lock starts its write, unless the
+  // connection cannot be used: then it gives the lock up, and says why.
   std::error_code begin_write() {
-    if (auto failure = unusable()) return failure;
-    writing = true;
+    if (auto failure = unusable()) {
+      end_write({});
+      return failure;
+    }
     return {};
   }
 
@@ -208,19 +198,19 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   std::error_code end_write(std::error_code ec) {
     const std::error_code result = ec ? translate(ec) : std::error_code{};
     if (ec) close_transport();
-    release_writer();
+    writer.unlock();
     flush_or_close();
     return result;
   }
 
-  // With no write in flight: sends the replies the protocol owes, or, when
+  // With the write lock free: sends the replies the protocol owes, or, when
   // none are owed and this side should close TCP (after the close handshake,
-  // or a failure), closes it. A write in flight does this when it ends, and
-  // so does the last of the operations waiting for their turn: the data they
-  // carry (replies to messages before the peer's Close or a bad frame) goes
-  // ahead of an owed Close.
+  // or a failure), closes it. While the lock is held, its holder does this
+  // when it ends, and so does the last of the operations in line: the data
+  // they carry (replies to messages before the peer's Close or a bad frame)
+  // goes ahead of an owed Close.
   void flush_or_close() {
-    if (writing || waiting_writers > 0 || transport_closed || !engine) return;
+    if (writer.held() || transport_closed || !engine) return;
     if (close_held()) {
       if (engine->has_owed_pongs()) flush_control_in_background();
     } else if (engine->has_pending_control()) {
@@ -240,14 +230,13 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   }
 
   // Starts a write of the replies the protocol owes (pongs, Close echo), when
-  // no other write is in flight or waiting; those flush them when they end.
+  // the write lock is free; its holder flushes them when it ends.
   void flush_control_in_background() {
-    if (writing || waiting_writers > 0 || transport_closed || !engine || !engine->has_pending_control()) return;
-    writing = true;
+    if (transport_closed || !engine || !engine->has_pending_control() || !writer.try_lock()) return;
     refill_control_out();
     asio::async_write(next_layer, asio::buffer(control_out),
                       [self = this->shared_from_this()](std::error_code ec, std::size_t) {
-                        self->release_writer();
+                        self->writer.unlock();
                         if (ec) return self->close_transport();
                         self->flush_or_close();
                       });
@@ -329,15 +318,15 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
         }
       }
       if (settings.keepalive_interval.count() > 0 && since >= settings.keepalive_interval &&
-          !keepalive_ping_outstanding && !writing && engine && engine->state() == close_state::open) {
+          !keepalive_ping_outstanding && engine && engine->state() == close_state::open && writer.try_lock()) {
         keepalive_ping_outstanding = true;
-        writing = true;
         refill_control_out();
         engine->serialize_ping(nullptr, 0, control_out);
         asio::async_write(next_layer, asio::buffer(control_out),
                           [self = this->shared_from_this()](std::error_code ec, std::size_t) {
-                            self->release_writer();
-                            if (ec) self->close_transport();
+                            self->writer.unlock();
+                            if (ec) return self->close_transport();
+                            self->flush_or_close(); // pongs that fell due meanwhile
                           });
       }
       return start_idle_timer();

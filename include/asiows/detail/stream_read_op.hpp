@@ -226,23 +226,20 @@ public:
           ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
           did_io_ = true;
           s.close_released = true;
-          while ((s.writing || s.waiting_writers > 0) && !s.transport_closed) {
-            if (s.writing) {
-              ++s.waiting_writers;
-              ASIO_CORO_YIELD s.write_gate().async_wait(std::move(self));
-              --s.waiting_writers;
-            } else {
-              // Writers woken from the gate have not run yet: they were first, let them go.
-              ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
-            }
+          // In line for the write lock, behind the writes already waiting (the
+          // replies), then the owed Close. Cancelled in line: whoever holds the
+          // lock sends it when done (flush_or_close).
+          if (!s.writer.try_lock()) {
+            ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
             did_io_ = true;
           }
-          if (!s.transport_closed && s.engine->has_pending_control()) {
-            s.writing = true;
-            s.refill_control_out();
-            ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
-            did_io_ = true;
-            s.release_writer();
+          if (!ec) {
+            if (!s.transport_closed && s.engine->has_pending_control()) {
+              s.refill_control_out();
+              ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+              if (ec) s.close_transport();
+            }
+            s.writer.unlock();
           }
           if (s.engine->should_close_transport() || s.transport_closed) {
             s.close_transport();

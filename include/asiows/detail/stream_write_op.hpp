@@ -49,18 +49,6 @@ void for_each_slice(const ConstBufferSequence& buffers, std::size_t offset, std:
   }
 }
 
-// Waits, inside a composed operation, until no other write is in flight. The
-// operation has a did_io_ member (it has suspended at least once); `ec` is
-// cleared after, since waking from the gate leaves operation_aborted in it.
-#define ASIOWS_ACQUIRE_WRITER(s, self)                                                                           \
-  while ((s).writing && !(s).transport_closed) {                                                               \
-    ++(s).waiting_writers;                                                                                     \
-    ASIO_CORO_YIELD (s).write_gate().async_wait(std::move(self));                                               \
-    --(s).waiting_writers;                                                                                     \
-    did_io_ = true;                                                                                            \
-  }                                                                                                            \
-  ec = {}
-
 template <class NextLayer, class ConstBufferSequence>
 class write_op : asio::coroutine {
 public:
@@ -73,8 +61,13 @@ public:
   void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
-      ASIOWS_ACQUIRE_WRITER(s, self);
-      if (!(result_ = s.begin_write())) {
+      if (!s.writer.try_lock()) { // in line for the write lock
+        ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
+        did_io_ = true;
+      }
+      if (ec) {
+        result_ = ec; // cancelled in line: nothing was written
+      } else if (!(result_ = s.begin_write())) {
         do {
           if (!next_batch(s)) break;
           ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), std::move(self));
@@ -183,8 +176,13 @@ public:
   void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
     ASIO_CORO_REENTER(*this) {
-      ASIOWS_ACQUIRE_WRITER(s, self);
-      if (!(result_ = s.begin_write())) {
+      if (!s.writer.try_lock()) { // in line for the write lock
+        ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
+        did_io_ = true;
+      }
+      if (ec) {
+        result_ = ec; // cancelled in line: nothing was written
+      } else if (!(result_ = s.begin_write())) {
         if (s.engine->sending_message()) {
           s.end_write({});
           result_ = error::message_in_progress;
