@@ -2,7 +2,7 @@
 // binary as binary. Benchmarks and conformance runs use it.
 //
 // Shows: the low-level stream<> API with callbacks, replies batched with
-// message_ready(), read_ready() and async_write_batch, an accept loop, one
+// message_ready(), try_read() and async_write_batch, an accept loop, one
 // strand per connection when several threads run the io_context (or, with
 // --reuseport, an io_context per thread on one port), and wss with a certificate.
 //
@@ -66,7 +66,7 @@ private:
       if (ec) return; // closed by the peer, or failed: nothing left to do
       self->keep_received();
       while (self->count_ < max_batch && self->ws_.message_ready()) {
-        self->ws_.read_ready(asiows::dynamic_buffer(self->next_buffer()), ec);
+        self->ws_.try_read(asiows::dynamic_buffer(self->next_buffer()), ec);
         // The connection failed on this message (e.g. invalid UTF-8): the ones
         // before it are still echoed, ahead of the Close; the next read reports it.
         if (ec) break;

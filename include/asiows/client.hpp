@@ -78,9 +78,9 @@ public:
   // refused at once; everything after is reported through the handlers. One
   // connection at a time: while the client is active (until stop()), another
   // connect() returns asio::error::already_started.
-  std::error_code connect(std::string_view url) {
+  [[nodiscard]] std::error_code connect(std::string_view url) {
     auto where = parse_url(url);
-    if (!where) return make_error_code(error::invalid_header_value);
+    if (!where) return make_error_code(error::invalid_url);
 #if !(defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL)
     if (where->secure) return std::make_error_code(std::errc::protocol_not_supported);
 #endif

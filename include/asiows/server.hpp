@@ -114,12 +114,12 @@ public:
   // ---- listening ----
 
   // Listens on a TCP address ("127.0.0.1", "::", ...) and port (0: any free port; see port()).
-  std::error_code listen(const std::string& address, unsigned short port) {
+  [[nodiscard]] std::error_code listen(const std::string& address, unsigned short port) {
     return listen_on<asio::ip::tcp, asio::ip::tcp::socket>(asio::ip::tcp::endpoint(), address, port, nullptr);
   }
 
   // Listens on a Unix domain socket at `path` (which must not exist).
-  std::error_code listen_unix(const std::string& path) {
+  [[nodiscard]] std::error_code listen_unix(const std::string& path) {
     std::error_code ec;
     auto acceptor = std::make_shared<asio::local::stream_protocol::acceptor>(state_->io);
     const asio::local::stream_protocol::endpoint where(path);
@@ -134,7 +134,7 @@ public:
 
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
   // Listens for wss:// with `tls` (asiows::ssl::make_server_context), which must outlive the server.
-  std::error_code listen_tls(const std::string& address, unsigned short port, asio::ssl::context& tls) {
+  [[nodiscard]] std::error_code listen_tls(const std::string& address, unsigned short port, asio::ssl::context& tls) {
     return listen_on<asio::ip::tcp, ssl::socket_stream<asio::ip::tcp::socket>>(asio::ip::tcp::endpoint(), address,
                                                                                 port, &tls);
   }

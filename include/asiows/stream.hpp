@@ -41,6 +41,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 namespace asiows {
@@ -50,6 +51,13 @@ struct accept_all {
   void operator()(const http_request&, handshake_answer&) const noexcept {}
 };
 
+namespace detail {
+// Whether D decides an upgrade: decide(request, answer). It tells a decider
+// from a completion token, where both may come in the same place.
+template <class D>
+inline constexpr bool is_decider_v = std::is_invocable_v<std::decay_t<D>&, const http_request&, handshake_answer&>;
+} // namespace detail
+
 template <class NextLayer>
 class stream {
   using impl_type = detail::stream_impl<NextLayer>;
@@ -57,6 +65,9 @@ class stream {
 public:
   using next_layer_type = NextLayer;
   using executor_type = typename NextLayer::executor_type;
+  // The completion token an operation uses when given none: the executor's
+  // (asio::use_awaitable for a socket made with use_awaitable_t<>::as_default_on).
+  using default_token = asio::default_completion_token_t<executor_type>;
 
   // Constructs the next layer from `args` (e.g. an io_context, or a socket to move in).
   template <class... Args>
@@ -102,7 +113,7 @@ public:
   // Whether the last async_read_some ended its message.
   bool is_message_done() const noexcept { return impl_->message_done; }
   // Whether a whole message has already been received (after a whole-message
-  // read), so read_ready() can take it now. False when unsure, never wrongly true.
+  // read), so try_read() can take it now. False when unsure, never wrongly true.
   bool message_ready() const noexcept { return impl_->message_ready(); }
   // The peer's Close: its code (close_code::no_status if none came) and reason.
   std::uint16_t close_code() const noexcept { return impl_->peer_close_code; }
@@ -128,16 +139,17 @@ public:
 
   // Server: reads the upgrade request, answers 101 (no subprotocol) or the
   // 4xx the request deserves. Completion: void(std::error_code).
-  template <class CompletionToken>
-  auto async_accept(CompletionToken&& token) {
+  template <class CompletionToken = default_token>
+  auto async_accept(CompletionToken&& token = default_token()) {
     return async_accept(accept_all{}, std::forward<CompletionToken>(token));
   }
 
   // Server: reads the upgrade request; if it is valid, decide(request, answer)
   // fills a handshake_answer: refuse with a status (origin or authentication
   // checks), or choose a subprotocol and add response fields.
-  template <class Decider, class CompletionToken>
-  auto async_accept(Decider&& decide, CompletionToken&& token) {
+  template <class Decider, class CompletionToken = default_token,
+            std::enable_if_t<detail::is_decider_v<Decider>, int> = 0>
+  auto async_accept(Decider&& decide, CompletionToken&& token = default_token()) {
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::nullopt),
         token, impl_->next_layer);
@@ -145,13 +157,11 @@ public:
 
   // Server: hands over a request the application read itself (to route plain
   // HTTP on the same port), with any bytes it read past the request's end.
-  template <class Decider, class CompletionToken>
+  template <class Decider, class CompletionToken = default_token,
+            std::enable_if_t<detail::is_decider_v<Decider>, int> = 0>
   auto async_accept(http_request request, asio::const_buffer already_received, Decider&& decide,
-                    CompletionToken&& token) {
-    const auto* bytes = static_cast<const std::uint8_t*>(already_received.data());
-    impl_->read_buffer.assign(bytes, already_received.size());
-    impl_->read_begin = 0;
-    impl_->read_end = already_received.size();
+                    CompletionToken&& token = default_token()) {
+    impl_->preload_received(already_received);
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
         token, impl_->next_layer);
@@ -163,8 +173,8 @@ public:
   // until completion. Completion: void(std::error_code); a request too large
   // or malformed completes with that error (answer it with
   // async_respond(build_error_response(ec))).
-  template <class CompletionToken>
-  auto async_read_request(http_request& request, CompletionToken&& token) {
+  template <class CompletionToken = default_token>
+  auto async_read_request(http_request& request, CompletionToken&& token = default_token()) {
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::accept_op<NextLayer, accept_all>(impl_, accept_all{}, std::nullopt, &request), token,
         impl_->next_layer);
@@ -172,8 +182,9 @@ public:
 
   // Server: answers a request read by async_read_request (the bytes read
   // past it are still buffered in the stream).
-  template <class Decider, class CompletionToken>
-  auto async_accept(http_request request, Decider&& decide, CompletionToken&& token) {
+  template <class Decider, class CompletionToken = default_token,
+            std::enable_if_t<detail::is_decider_v<Decider>, int> = 0>
+  auto async_accept(http_request request, Decider&& decide, CompletionToken&& token = default_token()) {
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
         token, impl_->next_layer);
@@ -181,8 +192,8 @@ public:
 
   // Writes a complete HTTP response (e.g. build_error_response(), or a page)
   // and closes the connection. Only before the opening handshake.
-  template <class CompletionToken>
-  auto async_respond(std::string response, CompletionToken&& token) {
+  template <class CompletionToken = default_token>
+  auto async_respond(std::string response, CompletionToken&& token = default_token()) {
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::respond_op<NextLayer>(impl_, std::move(response)), token, impl_->next_layer);
   }
@@ -191,14 +202,14 @@ public:
   // (the Host header: "example.com" or "example.com:8080") and checks the
   // response. Completion: void(std::error_code); on error::bad_status,
   // handshake_response() shows what the server said.
-  template <class CompletionToken>
-  auto async_handshake(std::string_view host, std::string_view target, CompletionToken&& token) {
+  template <class CompletionToken = default_token>
+  auto async_handshake(std::string_view host, std::string_view target, CompletionToken&& token = default_token()) {
     return async_handshake(host, target, client_handshake_options{}, std::forward<CompletionToken>(token));
   }
 
-  template <class CompletionToken>
+  template <class CompletionToken = default_token>
   auto async_handshake(std::string_view host, std::string_view target, client_handshake_options offer,
-                       CompletionToken&& token) {
+                       CompletionToken&& token = default_token()) {
     return asio::async_compose<CompletionToken, void(std::error_code)>(
         detail::handshake_op<NextLayer>(impl_, std::string(host), std::string(target), std::move(offer)), token,
         impl_->next_layer);
@@ -210,15 +221,15 @@ public:
   // e.g. asio::dynamic_buffer(a_string)); got_text() tells its kind.
   // Completion: void(std::error_code, std::size_t bytes). After the close
   // handshake: error::closed.
-  template <class DynamicBuffer, class CompletionToken>
-  auto async_read(DynamicBuffer buffer, CompletionToken&& token) {
+  template <class DynamicBuffer, class CompletionToken = default_token>
+  auto async_read(DynamicBuffer buffer, CompletionToken&& token = default_token()) {
     return async_read_message(std::move(buffer), false, std::forward<CompletionToken>(token));
   }
 
   // Reads the next piece of a message (whatever has arrived), for streaming
   // large messages; is_message_done() tells whether the message ended.
-  template <class DynamicBuffer, class CompletionToken>
-  auto async_read_some(DynamicBuffer buffer, CompletionToken&& token) {
+  template <class DynamicBuffer, class CompletionToken = default_token>
+  auto async_read_some(DynamicBuffer buffer, CompletionToken&& token = default_token()) {
     return async_read_message(std::move(buffer), true, std::forward<CompletionToken>(token));
   }
 
@@ -231,34 +242,42 @@ public:
   // async_read). Other errors are async_read's (error::closed excepted: a
   // Close is left for async_read).
   template <class DynamicBuffer>
-  std::size_t read_ready(DynamicBuffer buffer, std::error_code& ec) {
+  std::size_t try_read(DynamicBuffer buffer, std::error_code& ec) {
     static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
-                  "read_ready needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
-    return detail::read_ready_message(*impl_, std::move(buffer), ec);
+                  "try_read needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
+    return detail::try_read_message(*impl_, std::move(buffer), ec);
+  }
+
+  // The name try_read had before 1.0.
+  template <class DynamicBuffer>
+  [[deprecated("renamed try_read")]] std::size_t read_ready(DynamicBuffer buffer, std::error_code& ec) {
+    return try_read(std::move(buffer), ec);
   }
 
   // Writes `buffers` as one message of `kind` (in frames of
   // options::auto_fragment_size if set). The buffers must stay valid until
   // completion: a server writes them without copying.
   // Completion: void(std::error_code, std::size_t bytes).
-  template <class ConstBufferSequence, class CompletionToken>
-  auto async_write(message_kind kind, const ConstBufferSequence& buffers, CompletionToken&& token) {
+  template <class ConstBufferSequence, class CompletionToken = default_token>
+  auto async_write(message_kind kind, const ConstBufferSequence& buffers,
+                   CompletionToken&& token = default_token()) {
     return async_write(kind, buffers, compress_mode::automatic, std::forward<CompletionToken>(token));
   }
 
   // As above; with permessage-deflate agreed, `compress` overrides the
   // size threshold for this message (never: already compressed data, say).
-  template <class ConstBufferSequence, class CompletionToken>
+  template <class ConstBufferSequence, class CompletionToken = default_token>
   auto async_write(message_kind kind, const ConstBufferSequence& buffers, compress_mode compress,
-                   CompletionToken&& token) {
+                   CompletionToken&& token = default_token()) {
     return start_write(kind, true, buffers, compress, std::forward<CompletionToken>(token));
   }
 
   // Writes one fragment of a message: fin == false leaves it open for more
   // fragments of the same kind; fin == true ends it.
   // Only a whole message (the first call with fin == true) may be compressed.
-  template <class ConstBufferSequence, class CompletionToken>
-  auto async_write_some(message_kind kind, bool fin, const ConstBufferSequence& buffers, CompletionToken&& token) {
+  template <class ConstBufferSequence, class CompletionToken = default_token>
+  auto async_write_some(message_kind kind, bool fin, const ConstBufferSequence& buffers,
+                        CompletionToken&& token = default_token()) {
     return start_write(kind, fin, buffers, compress_mode::automatic, std::forward<CompletionToken>(token));
   }
 
@@ -266,8 +285,9 @@ public:
   // payloads without copying them). messages[0 .. count) and what they point
   // to must stay valid until completion.
   // Completion: void(std::error_code, std::size_t payload_bytes).
-  template <class CompletionToken>
-  auto async_write_batch(const outgoing_message* messages, std::size_t count, CompletionToken&& token) {
+  template <class CompletionToken = default_token>
+  auto async_write_batch(const outgoing_message* messages, std::size_t count,
+                         CompletionToken&& token = default_token()) {
     return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
         detail::write_batch_op<NextLayer>(impl_, messages, count), token, impl_->next_layer);
   }
@@ -275,8 +295,8 @@ public:
   // ---- control ----
 
   // Sends a ping (payload at most 125 bytes); the pong arrives through a read.
-  template <class CompletionToken>
-  auto async_ping(std::string_view payload, CompletionToken&& token) {
+  template <class CompletionToken = default_token>
+  auto async_ping(std::string_view payload, CompletionToken&& token = default_token()) {
     return async_control(opcode::ping, 0, payload, std::forward<CompletionToken>(token));
   }
 
@@ -284,8 +304,8 @@ public:
   // the peer answered and TCP is closed, or close_timeout passed. With a read
   // in flight, that read sees the peer's Close (error::closed) and this
   // completes once our Close is sent.
-  template <class CompletionToken>
-  auto async_close(std::uint16_t code, std::string_view reason, CompletionToken&& token) {
+  template <class CompletionToken = default_token>
+  auto async_close(std::uint16_t code, std::string_view reason, CompletionToken&& token = default_token()) {
     return async_control(opcode::close, code, reason, std::forward<CompletionToken>(token));
   }
 

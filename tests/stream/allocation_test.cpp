@@ -1,6 +1,6 @@
 // The steady state of a connection allocates nothing: once buffers have
 // grown, a pipelining client and a batching echo server exchange messages over
-// TCP (read, read_ready, async_write_batch, and Asio's operations under them)
+// TCP (read, try_read, async_write_batch, and Asio's operations under them)
 // without a heap allocation, on stream<> and through the endpoints, plain and
 // with TLS (where OpenSSL's own allocations count too). Its own runner,
 // because it replaces the global operator new.
@@ -34,7 +34,7 @@ struct batching_echo {
       if (ec) return;
       kinds[count++] = ws.got_text() ? message_kind::text : message_kind::binary;
       while (count < messages.size() && ws.message_ready()) {
-        ws.read_ready(asio::dynamic_buffer(next()), ec);
+        ws.try_read(asio::dynamic_buffer(next()), ec);
         if (ec) return;
         kinds[count++] = ws.got_text() ? message_kind::text : message_kind::binary;
       }
@@ -86,7 +86,7 @@ struct pipelining_client {
       check();
       while (received < payloads.size() && ws.message_ready()) {
         reply.clear();
-        ws.read_ready(asio::dynamic_buffer(reply), ec);
+        ws.try_read(asio::dynamic_buffer(reply), ec);
         if (ec) return fail();
         check();
       }

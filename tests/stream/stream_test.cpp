@@ -579,7 +579,7 @@ TEST_CASE("stream: compress_mode overrides the threshold, per write and per batc
 #endif
 
 
-TEST_CASE("stream: read_ready takes the messages already received, and only those") {
+TEST_CASE("stream: try_read takes the messages already received, and only those") {
   accepted_pair p;
   const std::vector<std::uint8_t> fourth = p.frames({"four"});
   std::vector<std::uint8_t> wire = p.frames({"one", "two", "three"});
@@ -593,7 +593,7 @@ TEST_CASE("stream: read_ready takes the messages already received, and only thos
     REQUIRE(p.server->message_ready());
     message.clear();
     std::error_code ec;
-    CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == expected.size());
+    CHECK(p.server->try_read(asio::dynamic_buffer(message), ec) == expected.size());
     CHECK_FALSE(ec);
     CHECK(message == expected);
     CHECK(p.server->got_text());
@@ -602,7 +602,7 @@ TEST_CASE("stream: read_ready takes the messages already received, and only thos
   CHECK_FALSE(p.server->message_ready());
   message.clear();
   std::error_code ec;
-  CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == 0);
+  CHECK(p.server->try_read(asio::dynamic_buffer(message), ec) == 0);
   CHECK(ec == asio::error::would_block);
   CHECK(message.empty());
   p.peer->send_raw(std::vector<std::uint8_t>(fourth.begin() + 3, fourth.end()));
@@ -610,17 +610,17 @@ TEST_CASE("stream: read_ready takes the messages already received, and only thos
   CHECK(message == "four");
 }
 
-TEST_CASE("stream: read_ready leaves a Close to async_read") {
+TEST_CASE("stream: try_read leaves a Close to async_read") {
   accepted_pair p;
   p.send_then_close({"one", "two"}, 1000, "bye");
   std::string message;
   CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
   std::error_code ec;
   message.clear();
-  CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == 3);
+  CHECK(p.server->try_read(asio::dynamic_buffer(message), ec) == 3);
   CHECK(message == "two");
   CHECK_FALSE(p.server->message_ready());
-  CHECK(p.server->read_ready(asio::dynamic_buffer(message), ec) == 0);
+  CHECK(p.server->try_read(asio::dynamic_buffer(message), ec) == 0);
   CHECK(ec == asio::error::would_block);
   CHECK(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error ==
         asiows::error::closed);
@@ -629,7 +629,7 @@ TEST_CASE("stream: read_ready leaves a Close to async_read") {
   CHECK(p.peer->next_event(payload).close_code == 1000); // the echo of the Close
 }
 
-TEST_CASE("stream: a message read_ready finds invalid fails the connection with 1007") {
+TEST_CASE("stream: a message try_read finds invalid fails the connection with 1007") {
   accepted_pair p;
   std::vector<std::uint8_t> wire = p.frames({"fine", std::string("\xff", 1)});
   p.peer->send_raw(wire);
@@ -637,7 +637,7 @@ TEST_CASE("stream: a message read_ready finds invalid fails the connection with 
   CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
   REQUIRE(p.server->message_ready()); // whole, though invalid: its bytes are checked as they are taken
   std::error_code ec;
-  p.server->read_ready(asio::dynamic_buffer(message), ec);
+  p.server->try_read(asio::dynamic_buffer(message), ec);
   CHECK(ec == asiows::error::invalid_utf8);
   CHECK_FALSE(p.server->is_open());
   run_for(p.io, 200ms); // the Close goes out in the background
@@ -649,7 +649,7 @@ TEST_CASE("stream: a message read_ready finds invalid fails the connection with 
 }
 
 
-TEST_CASE("stream: the messages read_ready took before a bad frame are answered ahead of the Close (Autobahn 5.15)") {
+TEST_CASE("stream: the messages try_read took before a bad frame are answered ahead of the Close (Autobahn 5.15)") {
   accepted_pair p;
   std::vector<std::uint8_t> wire = p.frames({"one", "two"});
   for (const auto& frame : {raw_frame_for_test(0xA1, "RSV2"), raw_frame_for_test(0x89, "after")})
@@ -659,10 +659,10 @@ TEST_CASE("stream: the messages read_ready took before a bad frame are answered 
   std::vector<std::string> messages(3);
   REQUIRE_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(messages[0]), done); }).error);
   std::error_code ec;
-  CHECK(p.server->read_ready(asio::dynamic_buffer(messages[1]), ec) == 3);
+  CHECK(p.server->try_read(asio::dynamic_buffer(messages[1]), ec) == 3);
   REQUIRE_FALSE(ec);
   REQUIRE(p.server->message_ready()); // the bad frame is whole: taking it fails the connection
-  CHECK(p.server->read_ready(asio::dynamic_buffer(messages[2]), ec) == 0);
+  CHECK(p.server->try_read(asio::dynamic_buffer(messages[2]), ec) == 0);
   CHECK(ec == asiows::error::reserved_bits_set);
   // The replies to what came before still go, then the Close; the next read says why it ended.
   const asiows::outgoing_message replies[] = {{message_kind::text, asio::buffer(messages[0])},

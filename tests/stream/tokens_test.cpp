@@ -55,3 +55,27 @@ TEST_CASE("stream: C++20 coroutines with use_awaitable") {
   CHECK(reply == "coroutine");
 }
 #endif
+
+#if defined(ASIO_HAS_CO_AWAIT)
+TEST_CASE("stream: with no token, an operation takes the executor's default (use_awaitable here)") {
+  using awaitable_socket = asio::use_awaitable_t<>::as_default_on_t<tcp::socket>;
+  asio::io_context io;
+  auto [server_socket, client_socket] = connected_pair(io);
+  auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket));
+  session->start();
+  std::string reply;
+  std::size_t written = 0;
+  auto client_task = [&](awaitable_socket socket) -> asio::awaitable<void> {
+    asiows::stream<awaitable_socket> ws(std::move(socket));
+    co_await ws.async_handshake("127.0.0.1", "/");
+    written = co_await ws.async_write(asiows::message_kind::text, asio::buffer(std::string_view("default")));
+    co_await ws.async_ping("");
+    co_await ws.async_read(asio::dynamic_buffer(reply));
+    co_await ws.async_close(asiows::close_code::normal, "");
+  };
+  auto done = asio::co_spawn(io, client_task(awaitable_socket(std::move(client_socket))), asio::use_future);
+  await(io, std::move(done));
+  CHECK(written == 7);
+  CHECK(reply == "default");
+}
+#endif

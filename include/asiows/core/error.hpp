@@ -61,6 +61,7 @@ enum class error {
   // The Asio layer.
   timeout,           // a handshake, idle or close timeout expired
   handshake_refused, // the server refused the upgrade request we read (we answered 4xx)
+  invalid_url,       // not a ws:// or wss:// URL with a host (client::connect)
 };
 
 namespace detail {
@@ -113,6 +114,7 @@ public:
     case error::bad_compressed_data: return "compressed message is not valid DEFLATE data";
     case error::timeout: return "the peer did not respond in time";
     case error::handshake_refused: return "the upgrade request was refused";
+    case error::invalid_url: return "not a ws:// or wss:// URL with a host";
     }
     return "unknown asiows error";
   }

@@ -146,7 +146,7 @@ private:
       self->deliver(n);
       while (self->ws_.message_ready()) {
         self->message_.clear();
-        n = self->ws_.read_ready(asiows::dynamic_buffer(self->message_), ec);
+        n = self->ws_.try_read(asiows::dynamic_buffer(self->message_), ec);
         if (ec) return self->finish(ec);
         self->deliver(n);
       }
@@ -233,7 +233,7 @@ private:
     compression_memory_reported_ = 0;
     {
       // No new sends. What is queued stays: after the peer's Close or a
-      // protocol failure found by read_ready(), replies to the messages
+      // protocol failure found by try_read(), replies to the messages
       // before it may still go ahead of our Close; a write that can no
       // longer go fails, and the pump drops the queue then.
       std::lock_guard<std::mutex> lock(mutex_);

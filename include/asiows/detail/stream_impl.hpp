@@ -145,6 +145,14 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     return asio::buffer(read_buffer.data() + read_end, read_buffer.size() - read_end);
   }
 
+  // Bytes received before the stream took over (read by the application
+  // while routing a request): they are parsed first.
+  void preload_received(asio::const_buffer bytes) {
+    read_buffer.assign(static_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+    read_begin = 0;
+    read_end = bytes.size();
+  }
+
   // Gives the read buffer back once every byte in it is parsed.
   void release_read_buffer_if_parsed() noexcept {
     if (read_begin != read_end) return;

@@ -174,7 +174,7 @@ public:
       } else if (!(result = s.unusable())) {
         owns_read_ = true;
         s.read_active = true;
-        if (s.reading_ended) { // read_ready() met a failure: say it again, and finish closing
+        if (s.reading_ended) { // try_read() met a failure: say it again, and finish closing
           result = s.reading_ended;
           outcome_ = outcome::closing;
         }
@@ -328,12 +328,12 @@ private:
   outcome outcome_ = outcome::need_read;
 };
 
-// stream<NextLayer>::read_ready: a message message_ready() found already
+// stream<NextLayer>::try_read: a message message_ready() found already
 // received, taken without waiting. A failure in it (invalid UTF-8, over the
 // size limit) fails the connection: the Close owed goes out in the
 // background, and the transport closes after it, or at close_timeout.
 template <class NextLayer, class Sink>
-std::size_t read_ready_message(stream_impl<NextLayer>& s, Sink sink, std::error_code& ec) {
+std::size_t try_read_message(stream_impl<NextLayer>& s, Sink sink, std::error_code& ec) {
   using parser_type = buffered_parser<NextLayer, Sink>;
   if (s.read_active) {
     ec = asio::error::in_progress;
