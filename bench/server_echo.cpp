@@ -23,15 +23,15 @@ int main(int argc, char** argv) {
   }
 
   asio::io_context io(1);
-  asiows::server_options opts;
-  opts.connection.max_message_size = 64 * 1024 * 1024; // the 1 MiB workload and more
-  opts.connection.max_frame_size = opts.connection.max_message_size;
-  opts.max_send_queue_bytes = 2 * opts.connection.max_message_size;
-  opts.single_threaded = true; // io.run() below is the only thread
-  asiows::server server(io, opts);
-  server.on_message = [](const asiows::connection_ptr& c, std::string_view message, asiows::message_kind kind) {
+  asiows::server_config<> config;
+  config.connection.max_message_size = 64 * 1024 * 1024; // the 1 MiB workload and more
+  config.connection.max_frame_size = config.connection.max_message_size;
+  config.max_send_queue_bytes = 2 * config.connection.max_message_size;
+  config.single_threaded = true; // io.run() below is the only thread
+  config.on_message = [](const asiows::connection_ptr& c, std::string_view message, asiows::message_kind kind) {
     c->send(message, kind);
   };
+  asiows::server server(io, std::move(config));
   std::error_code ec;
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
   std::unique_ptr<asio::ssl::context> tls;

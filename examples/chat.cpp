@@ -1,9 +1,10 @@
 // chat: a chat room in one program. One port serves the page at / over plain
 // HTTP and the WebSocket at /chat; every message goes to everyone.
 //
-// Shows: the server endpoint's handlers, on_http next to WebSocket on one
-// port, an Origin check in on_handshake (a page from another site must not
-// use the room with your cookies), per-connection data, broadcast.
+// Shows: the server endpoint's config (limits and handlers in one struct),
+// on_http next to WebSocket on one port, an Origin check in on_handshake (a
+// page from another site must not use the room with your cookies), typed
+// per-connection data (server<chatter>), broadcast.
 //
 // Run:  ./build/gcc/examples/chat --port 8080    then open http://127.0.0.1:8080/
 #include <asiows/asiows.hpp>
@@ -41,7 +42,61 @@ document.getElementById('form').onsubmit = (e) => {
 </script></body></html>
 )html";
 
-std::string name_of(const asiows::connection& c) { return std::any_cast<std::string>(c.user_data); }
+// What the room keeps for each connection: c->data().
+struct chatter {
+  std::string name;
+};
+
+using room = asiows::server<chatter>;
+
+// The room's limits and handlers. They broadcast through `server`, which they
+// only use once it runs.
+asiows::server_config<chatter> chat_config(room& server) {
+  asiows::server_config<chatter> config;
+  config.connection.max_message_size = 4096; // chat lines, not files
+  config.connection.enable_deflate = true;   // browsers offer permessage-deflate
+
+  config.on_http = [](const asiows::http_request& request) {
+    if (request.method != "GET" && request.method != "HEAD") {
+      asiows::http_reply refusal{405, "text/plain; charset=utf-8", "method not allowed\n", {}};
+      refusal.fields.add("Allow", "GET, HEAD");
+      return refusal;
+    }
+    if (request.path() == "/") return asiows::http_reply{200, "text/html; charset=utf-8", page, {}};
+    return asiows::http_reply{404, "text/plain; charset=utf-8", "not found\n", {}};
+  };
+  config.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
+    if (request.path() != "/chat") {
+      answer.reject_status = 404;
+      return;
+    }
+    // Browsers always send Origin; it must be this server's own page.
+    const auto origin = request.origin();
+    const auto host = request.fields.find("Host").value_or("");
+    if (origin && *origin != "http://" + std::string(host) && *origin != "https://" + std::string(host)) {
+      answer.reject_status = 403;
+      answer.reject_body = "cross-origin use of this chat is not allowed\n";
+    }
+  };
+  config.on_open = [&server](const room::connection_ptr& c) {
+    c->data().name = "guest-" + std::to_string(c->id());
+    server.broadcast(c->data().name + " joined (" + std::to_string(server.statistics().open_connections) + " here)");
+  };
+  config.on_message = [&server](const room::connection_ptr& c, std::string_view text, asiows::message_kind kind) {
+    if (kind != asiows::message_kind::text) return c->close(asiows::close_code::unsupported_data, "text only");
+    if (text.rfind("/nick ", 0) == 0 && text.size() > 6 && text.size() <= 38) {
+      const std::string old_name = c->data().name;
+      c->data().name = std::string(text.substr(6));
+      server.broadcast(old_name + " is now " + c->data().name);
+      return;
+    }
+    server.broadcast(c->data().name + ": " + std::string(text));
+  };
+  config.on_close = [&server](const room::connection_ptr& c, std::uint16_t, std::string_view) {
+    server.broadcast(c->data().name + " left");
+  };
+  return config;
+}
 
 } // namespace
 
@@ -55,45 +110,7 @@ int main(int argc, char** argv) {
   }
 
   asio::io_context io;
-  asiows::server_options options;
-  options.connection.max_message_size = 4096; // chat lines, not files
-  options.connection.enable_deflate = true;   // browsers offer permessage-deflate
-  asiows::server server(io, options);
-
-  server.on_http = [](const asiows::http_request& request) {
-    if (request.path() == "/") return asiows::http_reply{200, "text/html; charset=utf-8", page, {}};
-    return asiows::http_reply{404, "text/plain; charset=utf-8", "not found\n", {}};
-  };
-  server.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
-    if (request.path() != "/chat") {
-      answer.reject_status = 404;
-      return;
-    }
-    // Browsers always send Origin; it must be this server's own page.
-    const auto origin = request.origin();
-    const auto host = request.fields.find("Host").value_or("");
-    if (origin && *origin != "http://" + std::string(host) && *origin != "https://" + std::string(host)) {
-      answer.reject_status = 403;
-      answer.reject_body = "cross-origin use of this chat is not allowed\n";
-    }
-  };
-  server.on_open = [&server](const asiows::connection_ptr& c) {
-    c->user_data = "guest-" + std::to_string(c->id());
-    server.broadcast(name_of(*c) + " joined (" + std::to_string(server.statistics().open_connections) + " here)");
-  };
-  server.on_message = [&server](const asiows::connection_ptr& c, std::string_view text, asiows::message_kind kind) {
-    if (kind != asiows::message_kind::text) return c->close(asiows::close_code::unsupported_data, "text only");
-    if (text.rfind("/nick ", 0) == 0 && text.size() > 6 && text.size() <= 38) {
-      const std::string old_name = name_of(*c);
-      c->user_data = std::string(text.substr(6));
-      server.broadcast(old_name + " is now " + name_of(*c));
-      return;
-    }
-    server.broadcast(name_of(*c) + ": " + std::string(text));
-  };
-  server.on_close = [&server](const asiows::connection_ptr& c, std::uint16_t, std::string_view) {
-    if (c->user_data.has_value()) server.broadcast(name_of(*c) + " left");
-  };
+  room server(io, chat_config(server));
 
   if (auto failure = server.listen(address, port)) {
     std::fprintf(stderr, "cannot listen on %s:%u: %s\n", address.c_str(), port, failure.message().c_str());

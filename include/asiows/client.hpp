@@ -1,10 +1,11 @@
 // client: connects to a ws:// or wss:// URL and keeps the connection,
 // optionally reconnecting with exponential backoff and jitter.
 //
-//   asiows::client client(io);
-//   client.on_open = [](const asiows::connection_ptr& c) { c->send("hello"); };
-//   client.on_message = [](const asiows::connection_ptr&, std::string_view m, asiows::message_kind) { ... };
-//   client.connect("wss://example.com/feed");
+//   asiows::client_config<> config;
+//   config.on_open = [](const asiows::connection_ptr& c) { c->send("hello"); };
+//   config.on_message = [](const asiows::connection_ptr&, std::string_view m, asiows::message_kind) { ... };
+//   asiows::client client(io, std::move(config));  // C++20: client(io, {.on_open = ..., .on_message = ...})
+//   if (auto ec = client.connect("wss://example.com/feed")) ...
 //   io.run();
 //
 // wss verifies the server's certificate and host name by default (the
@@ -19,7 +20,8 @@
 #include <asiows/url.hpp>
 
 #include <asio/connect.hpp>
-#include <asio/io_context.hpp>
+#include <asio/any_io_executor.hpp>
+#include <asio/execution_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
@@ -38,10 +40,16 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 
 namespace asiows {
 
-struct client_options {
+// Everything a client is given: limits, connecting and reconnecting, then
+// handlers. The handlers run on the connection's strand; each may be left empty.
+template <class UserData = void>
+struct client_config {
+  using connection_ptr = std::shared_ptr<connection_of<UserData>>;
+
   options connection;                 // limits and timeouts (core/options.hpp)
   client_handshake_options handshake; // Origin, subprotocols, extra headers (tokens, cookies)
   std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
@@ -52,27 +60,46 @@ struct client_options {
   bool reconnect = false;
   std::chrono::milliseconds reconnect_delay{500};       // the first wait; doubles each attempt
   std::chrono::milliseconds reconnect_max_delay{30'000}; // the cap
+
+  std::function<void(const connection_ptr&)> on_open;
+  std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
+  std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)> on_close;
+  // Errors: a connection attempt that failed (connection is null then), or a connection that ended badly.
+  std::function<void(const connection_ptr&, std::error_code)> on_error;
 };
 
+template <class UserData = void>
 class client {
   struct state;
-  std::shared_ptr<state> state_; // first: the handler references below point into it
 
 public:
-  explicit client(asio::io_context& io, client_options opts = {})
-      : state_(std::make_shared<state>(io, std::move(opts))) {}
+  using config_type = client_config<UserData>;
+  using connection_type = connection_of<UserData>;
+  using connection_ptr = std::shared_ptr<connection_type>;
 
-  ~client() { stop(); }
+  // Runs on `executor`; each connection gets a strand on it.
+  explicit client(asio::any_io_executor executor, config_type config = {})
+      : state_(std::make_shared<state>(std::move(executor), config)) {}
+
+  // Runs on `context`'s executor (an io_context, a thread_pool).
+  template <class ExecutionContext,
+            std::enable_if_t<std::is_convertible_v<ExecutionContext&, asio::execution_context&>, int> = 0>
+  explicit client(ExecutionContext& context, config_type config = {})
+      : client(asio::any_io_executor(context.get_executor()), std::move(config)) {}
+
+  ~client() {
+    if (state_) stop();
+  }
+  client(client&&) noexcept = default;
+  client& operator=(client&& other) noexcept {
+    if (this != &other) {
+      if (state_) stop();
+      state_ = std::move(other.state_);
+    }
+    return *this;
+  }
   client(const client&) = delete;
   client& operator=(const client&) = delete;
-
-  // ---- handlers: set them before connect(); they run on the connection's strand ----
-  std::function<void(const connection_ptr&)>& on_open = state_->shared->on_open;
-  std::function<void(const connection_ptr&, std::string_view, message_kind)>& on_message = state_->shared->on_message;
-  std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)>& on_close =
-      state_->shared->on_close;
-  // Errors: a connection attempt that failed (connection is null then), or a connection that ended badly.
-  std::function<void(const connection_ptr&, std::error_code)>& on_error = state_->shared->on_error;
 
   // Starts connecting to `url` (ws:// or wss://). A URL that cannot be used is
   // refused at once; everything after is reported through the handlers. One
@@ -124,18 +151,16 @@ public:
 
 private:
   struct state {
-    state(asio::io_context& context, client_options opts)
-        : io(context), control(asio::make_strand(context)), options(std::move(opts)),
-          shared(std::make_shared<detail::endpoint_shared>()), retry_timer(control), connect_timer(control),
-          random(std::random_device{}()) {
-      shared->max_send_queue_bytes = options.max_send_queue_bytes;
-      shared->on_queue_full = options.on_queue_full;
-    }
+    // Takes the handlers out of `config`; keeps the rest.
+    state(asio::any_io_executor ex, config_type& config)
+        : executor(std::move(ex)), control(asio::make_strand(executor)),
+          shared(std::make_shared<detail::endpoint_shared<UserData>>(config)), options(std::move(config)),
+          retry_timer(control), connect_timer(control), random(std::random_device{}()) {}
 
-    asio::io_context& io;
-    asio::strand<asio::io_context::executor_type> control; // connecting, retrying, stopping
-    client_options options;
-    std::shared_ptr<detail::endpoint_shared> shared;
+    asio::any_io_executor executor;
+    asio::strand<asio::any_io_executor> control; // connecting, retrying, stopping
+    std::shared_ptr<detail::endpoint_shared<UserData>> shared;
+    config_type options; // all but the handlers (moved out)
     asio::steady_timer retry_timer;
     asio::steady_timer connect_timer;
     std::minstd_rand random; // jitter only
@@ -170,12 +195,13 @@ private:
           return failed(st, e.code());
         }
       }
-      auto c = std::make_shared<detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>>>(
-          st->shared, asio::make_strand(st->io), *st->tls);
+      auto c = std::make_shared<detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>, UserData>>(
+          st->shared, detail::make_connection_strand(st->executor), *st->tls);
       return resolve_and_connect(st, c);
     }
 #endif
-    auto c = std::make_shared<detail::endpoint_connection<asio::ip::tcp::socket>>(st->shared, asio::make_strand(st->io));
+    auto c = std::make_shared<detail::endpoint_connection<asio::ip::tcp::socket, UserData>>(
+        st->shared, detail::make_connection_strand(st->executor));
     resolve_and_connect(st, c);
   }
 
@@ -203,7 +229,8 @@ private:
   template <class Connection>
   static void secure_then_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if constexpr (std::is_same_v<Connection, detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>>>) {
+    if constexpr (std::is_same_v<Connection,
+                                 detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>, UserData>>) {
       if (auto failure = ssl::prepare_client(c->ws().next_layer(), st->where.host))
         return asio::post(st->control, [st, failure] { failed(st, failure); });
       c->ws().next_layer().async_handshake(asio::ssl::stream_base::client, [st, c](std::error_code ec) {
@@ -275,6 +302,8 @@ private:
     else
       return ws.next_layer().next_layer();
   }
+
+  std::shared_ptr<state> state_;
 };
 
 } // namespace asiows

@@ -10,11 +10,11 @@
 #include <asiows/core/close_code.hpp>
 #include <asiows/core/protocol.hpp>
 
-#include <any>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 namespace asiows {
 
@@ -65,10 +65,6 @@ public:
   const std::string& subprotocol() const noexcept { return subprotocol_; }
   const std::string& remote_address() const noexcept { return remote_address_; }
 
-  // Whatever the application keeps with the connection (a user name, a room).
-  // Touch it only from this connection's handlers.
-  std::any user_data;
-
 protected:
   virtual send_status send_copy(std::string_view message, message_kind kind, compress_mode compress) = 0;
 
@@ -79,6 +75,26 @@ protected:
 };
 
 using connection_ptr = std::shared_ptr<connection>;
+
+// A connection of a server<UserData> or client<UserData>: it carries the
+// application's data for it (a user name, a room, a subscription), made by
+// UserData's default constructor before on_open. Its handlers may use data()
+// freely: they never run concurrently. Other threads (a timer that
+// broadcasts) may read what does not change after on_open; what does must be
+// guarded by the application (std::atomic, a mutex).
+template <class UserData>
+class connection_with : public connection {
+public:
+  UserData& data() noexcept { return data_; }
+  const UserData& data() const noexcept { return data_; }
+
+private:
+  UserData data_{};
+};
+
+// What endpoints with UserData hand their handlers: connection itself when there is none (void).
+template <class UserData>
+using connection_of = std::conditional_t<std::is_void_v<UserData>, connection, connection_with<UserData>>;
 
 } // namespace asiows
 

@@ -1,12 +1,16 @@
-// server: a WebSocket server an application uses with a few handlers.
+// server: a WebSocket server an application uses with a few handlers, given
+// with its limits in one server_config at construction.
 //
 //   asio::io_context io;
-//   asiows::server server(io);
-//   server.on_message = [](const asiows::connection_ptr& c, std::string_view m, asiows::message_kind k) {
+//   asiows::server_config<> config;
+//   config.on_message = [](const asiows::connection_ptr& c, std::string_view m, asiows::message_kind k) {
 //     c->send(m, k);                                  // echo
 //   };
-//   server.listen("127.0.0.1", 9001);
+//   asiows::server server(io, std::move(config));   // C++20: server(io, {.on_message = ...})
+//   if (auto ec = server.listen("127.0.0.1", 9001)) ...
 //   io.run();                                         // on any number of threads
+//
+// server<UserData> gives each connection a UserData (connection_with<UserData>::data()).
 //
 // Each connection runs on a strand of its own (on the io_context's executor
 // with server_options::single_threaded); handlers for one connection never
@@ -22,7 +26,8 @@
 #include <asiows/detail/endpoint_connection.hpp>
 #include <asiows/stream.hpp>
 
-#include <asio/io_context.hpp>
+#include <asio/any_io_executor.hpp>
+#include <asio/execution_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/local/stream_protocol.hpp>
 #include <asio/steady_timer.hpp>
@@ -40,27 +45,10 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <vector>
 
 namespace asiows {
-
-struct server_options {
-  options connection; // each connection's limits and timeouts (core/options.hpp)
-  // Bytes a connection may have queued; past it, on_queue_full applies. Absorbs
-  // bursts; a reader this far behind is not keeping up.
-  std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
-  backpressure_policy on_queue_full = backpressure_policy::close_connection;
-  // Open connections at most; upgrade requests past it are answered 503.
-  std::size_t max_connections = 100'000;
-  // shutdown(): how long connections get to finish their close handshake.
-  std::chrono::milliseconds shutdown_timeout{5'000};
-  // Set when the io_context runs on one thread only: connections then run on
-  // its executor directly instead of a strand each, which saves a lock and a
-  // queue hand-off per handler. send() and close() stay safe from any thread
-  // (they post onto that one thread). Wrong with several threads: handlers
-  // of one connection could then run concurrently.
-  bool single_threaded = false;
-};
 
 // The answer to a plain HTTP request (on_http).
 struct http_reply {
@@ -70,13 +58,52 @@ struct http_reply {
   http_fields fields;
 };
 
+// Everything a server is given: limits, then handlers. The handlers run on the
+// connection's strand; each may be left empty.
+template <class UserData = void>
+struct server_config {
+  using connection_ptr = std::shared_ptr<connection_of<UserData>>;
+
+  options connection; // each connection's limits and timeouts (core/options.hpp)
+  // Bytes a connection may have queued; past it, on_queue_full applies. Absorbs
+  // bursts; a reader this far behind is not keeping up.
+  std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
+  backpressure_policy on_queue_full = backpressure_policy::close_connection;
+  // Open connections at most; upgrade requests past it are answered 503.
+  std::size_t max_connections = 100'000;
+  // shutdown(): how long connections get to finish their close handshake.
+  std::chrono::milliseconds shutdown_timeout{5'000};
+  // Set when the executor runs on one thread only: connections then run on
+  // it directly instead of a strand each, which saves a lock and a queue
+  // hand-off per handler. send() and close() stay safe from any thread
+  // (they post onto that one thread). Wrong with several threads: handlers
+  // of one connection could then run concurrently.
+  bool single_threaded = false;
+
+  // Sees each valid upgrade request before the 101: refuse it (answer.reject_status),
+  // choose a subprotocol, add response fields.
+  std::function<void(const http_request&, handshake_answer&)> on_handshake;
+  // Answers requests that are not upgrades; without it they get 426 Upgrade Required.
+  std::function<http_reply(const http_request&)> on_http;
+  std::function<void(const connection_ptr&)> on_open;
+  std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
+  std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)> on_close;
+  // A connection that ended without a clean close handshake (a protocol error, a timeout, a drop).
+  std::function<void(const connection_ptr&, std::error_code)> on_error;
+};
+
+template <class UserData = void>
 class server {
   struct state;
-  std::shared_ptr<state> state_; // first: the handler references below point into it
 
 public:
-  explicit server(asio::io_context& io, server_options opts = {})
-      : state_(std::make_shared<state>(io, std::move(opts))) {
+  using config_type = server_config<UserData>;
+  using connection_type = connection_of<UserData>;
+  using connection_ptr = std::shared_ptr<connection_type>;
+
+  // Runs on `executor` (an io_context's, a thread pool's; each connection gets a strand on it).
+  explicit server(asio::any_io_executor executor, config_type config = {})
+      : state_(std::make_shared<state>(std::move(executor), config)) {
     // A connection that ended is forgotten.
     state_->shared->on_finished = [weak = std::weak_ptr<state>(state_)](std::uint64_t id) {
       if (auto s = weak.lock()) {
@@ -88,28 +115,25 @@ public:
     };
   }
 
-  // Stops listening and drops every connection (use shutdown() first for a graceful end).
-  ~server() {
-    auto st = state_;
-    asio::post(st->control, [st] { st->close_listeners(); });
-    for (auto& c : st->snapshot()) c->abort();
-  }
+  // Runs on `context`'s executor (an io_context, a thread_pool).
+  template <class ExecutionContext,
+            std::enable_if_t<std::is_convertible_v<ExecutionContext&, asio::execution_context&>, int> = 0>
+  explicit server(ExecutionContext& context, config_type config = {})
+      : server(asio::any_io_executor(context.get_executor()), std::move(config)) {}
 
+  // Stops listening and drops every connection (use shutdown() first for a graceful end).
+  ~server() { drop_everything(); }
+
+  server(server&&) noexcept = default;
+  server& operator=(server&& other) noexcept {
+    if (this != &other) {
+      drop_everything();
+      state_ = std::move(other.state_);
+    }
+    return *this;
+  }
   server(const server&) = delete;
   server& operator=(const server&) = delete;
-
-  // ---- handlers: set them before listen(); they run on the connection's strand ----
-  std::function<void(const connection_ptr&)>& on_open = state_->shared->on_open;
-  std::function<void(const connection_ptr&, std::string_view, message_kind)>& on_message = state_->shared->on_message;
-  std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)>& on_close =
-      state_->shared->on_close;
-  // A connection that ended without a clean close handshake (a protocol error, a timeout, a drop).
-  std::function<void(const connection_ptr&, std::error_code)>& on_error = state_->shared->on_error;
-  // Sees each valid upgrade request before the 101: refuse it (answer.reject_status),
-  // choose a subprotocol, add response fields.
-  std::function<void(const http_request&, handshake_answer&)>& on_handshake = state_->on_handshake;
-  // Answers requests that are not upgrades; without it they get 426 Upgrade Required.
-  std::function<http_reply(const http_request&)>& on_http = state_->on_http;
 
   // ---- listening ----
 
@@ -121,7 +145,7 @@ public:
   // Listens on a Unix domain socket at `path` (which must not exist).
   [[nodiscard]] std::error_code listen_unix(const std::string& path) {
     std::error_code ec;
-    auto acceptor = std::make_shared<asio::local::stream_protocol::acceptor>(state_->io);
+    auto acceptor = std::make_shared<asio::local::stream_protocol::acceptor>(state_->executor);
     const asio::local::stream_protocol::endpoint where(path);
     acceptor->open(where.protocol(), ec);
     if (!ec) acceptor->bind(where, ec);
@@ -149,10 +173,11 @@ public:
   // Returns how many connections queued it.
   std::size_t broadcast(std::string_view message, message_kind kind = message_kind::text,
                         compress_mode compress = compress_mode::automatic) {
-    return broadcast_if(message, kind, [](const connection&) { return true; }, compress);
+    return broadcast_if(message, kind, [](const connection_type&) { return true; }, compress);
   }
 
-  // Sends to the open connections for which select(connection) is true.
+  // Sends to the open connections for which select(connection) is true
+  // (a const connection_type&: with UserData, its data() can choose).
   template <class Predicate>
   std::size_t broadcast_if(std::string_view message, message_kind kind, Predicate&& select,
                            compress_mode compress = compress_mode::automatic) {
@@ -186,21 +211,29 @@ public:
   }
 
 private:
+  // Drops every connection and stops listening; nothing once moved from.
+  void drop_everything() {
+    if (!state_) return;
+    auto st = state_;
+    asio::post(st->control, [st] { st->close_listeners(); });
+    for (auto& c : st->snapshot()) c->abort();
+  }
+
   // Shared by the server object, its accept loops and its connections.
   struct state {
-    state(asio::io_context& context, server_options opts)
-        : io(context), control(asio::make_strand(context)), options(std::move(opts)),
-          shared(std::make_shared<detail::endpoint_shared>()), shutdown_timer(control) {
-      shared->max_send_queue_bytes = options.max_send_queue_bytes;
-      shared->on_queue_full = options.on_queue_full;
-    }
+    // Takes the handlers out of `config`; keeps its limits.
+    state(asio::any_io_executor ex, config_type& config)
+        : executor(std::move(ex)), control(asio::make_strand(executor)),
+          shared(std::make_shared<detail::endpoint_shared<UserData>>(config)),
+          on_handshake(std::move(config.on_handshake)), on_http(std::move(config.on_http)),
+          options(std::move(config)), shutdown_timer(control) {}
 
-    asio::io_context& io;
-    asio::strand<asio::io_context::executor_type> control; // server-wide work: shutdown
-    server_options options;
-    std::shared_ptr<detail::endpoint_shared> shared;
+    asio::any_io_executor executor;
+    asio::strand<asio::any_io_executor> control; // server-wide work: shutdown
+    std::shared_ptr<detail::endpoint_shared<UserData>> shared;
     std::function<void(const http_request&, handshake_answer&)> on_handshake;
     std::function<http_reply(const http_request&)> on_http;
+    config_type options; // the limits (its handlers were moved out)
     asio::steady_timer shutdown_timer;
     std::atomic<bool> stopping{false};
     unsigned short first_port = 0;
@@ -243,7 +276,7 @@ private:
     std::error_code ec;
     const auto ip = asio::ip::make_address(address, ec);
     if (ec) return ec;
-    auto acceptor = std::make_shared<typename Protocol::acceptor>(state_->io);
+    auto acceptor = std::make_shared<typename Protocol::acceptor>(state_->executor);
     const typename Protocol::endpoint where(ip, port);
     acceptor->open(where.protocol(), ec);
     if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
@@ -259,9 +292,8 @@ private:
   template <class Socket, class Acceptor>
   static void accept_loop(std::shared_ptr<state> st, std::shared_ptr<Acceptor> acceptor, void* tls) {
     // Each connection on a strand of its own, unless the io_context has only one thread.
-    const asio::any_io_executor executor = st->options.single_threaded
-                                               ? asio::any_io_executor(st->io.get_executor())
-                                               : asio::any_io_executor(asio::make_strand(st->io));
+    const asio::any_io_executor executor =
+        st->options.single_threaded ? st->executor : detail::make_connection_strand(st->executor);
     acceptor->async_accept(executor, [st, acceptor, tls](std::error_code ec, auto socket) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open() || st->stopping) return;
       if (!ec) start_connection<Socket>(st, std::move(socket), tls);
@@ -281,14 +313,14 @@ private:
     } else {
       (void)peer;
     }
-    std::shared_ptr<detail::endpoint_connection<Socket>> c;
+    std::shared_ptr<detail::endpoint_connection<Socket, UserData>> c;
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
     if constexpr (std::is_same_v<Socket, ssl::socket_stream<asio::ip::tcp::socket>>)
-      c = std::make_shared<detail::endpoint_connection<Socket>>(st->shared, std::move(raw),
+      c = std::make_shared<detail::endpoint_connection<Socket, UserData>>(st->shared, std::move(raw),
                                                                 *static_cast<asio::ssl::context*>(tls));
     else
 #endif
-      c = std::make_shared<detail::endpoint_connection<Socket>>(st->shared, std::move(raw));
+      c = std::make_shared<detail::endpoint_connection<Socket, UserData>>(st->shared, std::move(raw));
     (void)tls;
     c->ws().set_options(st->options.connection);
     auto request = std::make_shared<http_request>();
@@ -342,6 +374,8 @@ private:
       });
     });
   }
+
+  std::shared_ptr<state> state_;
 };
 
 } // namespace asiows

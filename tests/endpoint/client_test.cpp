@@ -5,6 +5,7 @@
 
 #include "await.hpp"
 #include "catch.hpp"
+#include "endpoint/echo_config.hpp"
 #include "loopback.hpp"
 
 #include <chrono>
@@ -28,22 +29,22 @@ unsigned short free_port(asio::io_context& io) {
 TEST_CASE("client: reconnects with growing delays until a server appears, then stops cleanly") {
   asio::io_context io;
   const unsigned short port = free_port(io);
-  asiows::client_options opts;
+  asiows::client_config<> opts;
   opts.reconnect = true;
   opts.reconnect_delay = 20ms;
   opts.reconnect_max_delay = 160ms;
-  asiows::client client(io, opts);
   std::vector<std::chrono::steady_clock::time_point> failures;
-  client.on_error = [&](const connection_ptr& c, std::error_code) {
+  opts.on_error = [&](const connection_ptr& c, std::error_code) {
     if (!c) failures.push_back(std::chrono::steady_clock::now());
   };
   int opened = 0;
-  client.on_open = [&](const connection_ptr& c) {
+  opts.on_open = [&](const connection_ptr& c) {
     ++opened;
     c->send("after reconnecting");
   };
   std::string reply;
-  client.on_message = [&](const connection_ptr&, std::string_view m, message_kind) { reply = m; };
+  opts.on_message = [&](const connection_ptr&, std::string_view m, message_kind) { reply = m; };
+  asiows::client client(io, std::move(opts));
   REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(port) + "/"));
   CHECK(client.connect("ws://127.0.0.1:" + std::to_string(port) + "/") == asio::error::already_started);
   run_for(io, 500ms);
@@ -54,8 +55,7 @@ TEST_CASE("client: reconnects with growing delays until a server appears, then s
   CHECK(later_gap > first_gap);
   CHECK(later_gap < 160ms * 1.2 + 50ms);
 
-  asiows::server server(io);
-  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  asiows::server server(io, echo_config());
   REQUIRE_FALSE(server.listen("127.0.0.1", port));
   run_for(io, 600ms);
   CHECK(opened == 1);
@@ -83,11 +83,11 @@ TEST_CASE("client: a server that never answers the handshake meets the timeout")
   tcp::acceptor silent(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   tcp::socket accepted(io);
   silent.async_accept(accepted, [](std::error_code) {});
-  asiows::client_options opts;
+  asiows::client_config<> opts;
   opts.connection.handshake_timeout = 150ms;
-  asiows::client client(io, opts);
   std::error_code failure;
-  client.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
+  opts.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
+  asiows::client client(io, std::move(opts));
   REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/"));
   run_for(io, 500ms);
   CHECK(failure == asiows::error::timeout);
@@ -98,21 +98,20 @@ TEST_CASE("client and server over wss, with verification") {
   const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
   asio::io_context io;
   auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
-  asiows::server server(io);
-  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  asiows::server server(io, echo_config());
   REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
   const std::string port = std::to_string(server.port());
 
   SECTION("a trusted certificate for the name") {
-    asiows::client_options opts;
+    asiows::client_config<> opts;
     opts.ca_file = cert_dir + "/ca.pem";
-    asiows::client client(io, opts);
     std::string reply;
-    client.on_open = [](const connection_ptr& c) { c->send("secure"); };
-    client.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
+    opts.on_open = [](const connection_ptr& c) { c->send("secure"); };
+    opts.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
       reply = m;
       c->close(1000, {});
     };
+    asiows::client client(io, std::move(opts));
     REQUIRE_FALSE(client.connect("wss://localhost:" + port + "/"));
     run_for(io, 500ms);
     CHECK(reply == "secure");
@@ -121,13 +120,13 @@ TEST_CASE("client and server over wss, with verification") {
     const std::string ca = GENERATE(std::string("/untrusted-ca.pem"), std::string("/ca.pem"));
     const std::string host = ca == "/ca.pem" ? "127.0.0.2" : "localhost"; // 127.0.0.2 is not in the certificate
     if (host == "127.0.0.2") REQUIRE_FALSE(server.listen_tls("127.0.0.2", server.port(), tls));
-    asiows::client_options opts;
+    asiows::client_config<> opts;
     opts.ca_file = cert_dir + ca;
-    asiows::client client(io, opts);
     std::error_code failure;
     bool opened = false;
-    client.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
-    client.on_open = [&](const connection_ptr&) { opened = true; };
+    opts.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
+    opts.on_open = [&](const connection_ptr&) { opened = true; };
+    asiows::client client(io, std::move(opts));
     REQUIRE_FALSE(client.connect("wss://" + host + ":" + port + "/"));
     run_for(io, 500ms);
     CHECK_FALSE(opened);

@@ -7,6 +7,7 @@
 #include "background.hpp"
 #include "catch.hpp"
 #include "core/protocol_driver.hpp"
+#include "endpoint/echo_config.hpp"
 #include "loopback.hpp"
 
 #include <atomic>
@@ -21,14 +22,14 @@ using asiows::message_kind;
 
 namespace {
 
-// A server on 127.0.0.1 (any free port) that echoes.
+// A server on 127.0.0.1 (any free port): `config`'s handlers, and an echo unless it has on_message.
 struct echo_server {
-  explicit echo_server(asio::io_context& io, asiows::server_options opts = {}) : server(io, std::move(opts)) {
-    server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  explicit echo_server(asio::io_context& io, asiows::server_config<> config = {})
+      : server(io, echo_config(std::move(config))) {
     REQUIRE_FALSE(server.listen("127.0.0.1", 0));
   }
   std::string url() const { return "ws://127.0.0.1:" + std::to_string(server.port()) + "/room?x=1"; }
-  asiows::server server;
+  asiows::server<> server;
 };
 
 // A low-level client stream connected to a port, handshake done.
@@ -59,27 +60,28 @@ std::string http_exchange(unsigned short port, const std::string& request) {
 
 TEST_CASE("server + client endpoints: echo, path, remote address, statistics") {
   asio::io_context io;
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.single_threaded = GENERATE(false, true); // a strand per connection, or none
-  echo_server s(io, opts);
   std::string seen_path;
   std::string seen_remote;
-  s.server.on_open = [&](const connection_ptr& c) {
+  opts.on_open = [&](const connection_ptr& c) {
     seen_path = c->path();
     seen_remote = c->remote_address();
   };
-  asiows::client client(io);
+  echo_server s(io, std::move(opts));
+  asiows::client_config<> client_config;
   std::vector<std::string> replies;
-  client.on_open = [](const connection_ptr& c) {
+  client_config.on_open = [](const connection_ptr& c) {
     c->send("hello");
     c->send(std::string(100'000, 'b'), message_kind::binary);
   };
-  client.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
+  client_config.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
     replies.emplace_back(m);
     if (replies.size() == 2) c->close(asiows::close_code::normal, "thanks");
   };
   std::uint16_t close_code = 0;
-  client.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
+  client_config.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
+  asiows::client client(io, std::move(client_config));
   REQUIRE_FALSE(client.connect(s.url()));
   run_for(io, 500ms);
   REQUIRE(replies.size() == 2);
@@ -98,13 +100,14 @@ TEST_CASE("server + client endpoints: echo, path, remote address, statistics") {
 
 TEST_CASE("server: the handshake hook refuses a bad origin with 403") {
   asio::io_context io;
-  echo_server s(io);
-  s.server.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
+  asiows::server_config<> config;
+  config.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
     if (request.origin().value_or("") != "https://good.example") {
       answer.reject_status = 403;
       answer.reject_body = "origin not allowed\n";
     }
   };
+  echo_server s(io, std::move(config));
   std::thread runner([&] { run_bounded(io, 10s); });
   asiows::client_handshake bad;
   bad.start("127.0.0.1", "/");
@@ -124,11 +127,12 @@ TEST_CASE("server: the handshake hook refuses a bad origin with 403") {
 
 TEST_CASE("server: one port serves a page over plain HTTP and its WebSocket") {
   asio::io_context io;
-  echo_server s(io);
-  s.server.on_http = [](const asiows::http_request& request) {
+  asiows::server_config<> config;
+  config.on_http = [](const asiows::http_request& request) {
     if (request.path() == "/") return asiows::http_reply{200, "text/html; charset=utf-8", "<h1>chat</h1>", {}};
     return asiows::http_reply{404, "text/plain", "not found\n", {}};
   };
+  echo_server s(io, std::move(config));
   std::thread runner([&] { run_bounded(io, 10s); });
   const std::string page = http_exchange(s.server.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   CHECK(page.rfind("HTTP/1.1 200 OK\r\n", 0) == 0);
@@ -177,11 +181,11 @@ TEST_CASE("server: broadcast reaches every connection, broadcast_if a chosen set
 
 TEST_CASE("server: graceful shutdown sends 1001 and lets io.run() return") {
   asio::io_context io;
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.shutdown_timeout = 2s;
-  echo_server s(io, opts);
   std::atomic<int> closed_on_server{0};
-  s.server.on_close = [&](const connection_ptr&, std::uint16_t, std::string_view) { ++closed_on_server; };
+  opts.on_close = [&](const connection_ptr&, std::uint16_t, std::string_view) { ++closed_on_server; };
+  echo_server s(io, std::move(opts));
   std::vector<std::unique_ptr<asiows::stream<tcp::socket>>> clients;
   std::vector<std::unique_ptr<pending>> reads;
   std::vector<std::string> buffers(3);
@@ -205,14 +209,15 @@ TEST_CASE("server: graceful shutdown sends 1001 and lets io.run() return") {
 TEST_CASE("server: a peer that never reads cannot grow the send queue past its bound") {
   const auto policy = GENERATE(asiows::backpressure_policy::close_connection, asiows::backpressure_policy::report);
   asio::io_context io;
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.max_send_queue_bytes = 1 << 20;
   opts.on_queue_full = policy;
-  echo_server s(io, opts);
   connection_ptr server_side;
-  s.server.on_open = [&](const connection_ptr& c) { server_side = c; };
+  opts.on_open = [&](const connection_ptr& c) { server_side = c; };
   std::uint16_t close_code = 0;
-  s.server.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
+  opts.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
+  const std::size_t bound = opts.max_send_queue_bytes;
+  echo_server s(io, std::move(opts));
   auto reader_that_never_reads = open_stream(io, s.server.port());
   run_for(io, 50ms);
   REQUIRE(server_side);
@@ -225,7 +230,7 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
     if (i % 50 == 0) run_for(io, 5ms); // let the socket buffers fill
   }
   CHECK(refused > 0);
-  CHECK(peak <= opts.max_send_queue_bytes + chunk.size());
+  CHECK(peak <= bound + chunk.size());
   if (policy == asiows::backpressure_policy::close_connection) {
     run_for(io, 300ms);
     reader_that_never_reads->abort(); // it would never read the Close either
@@ -234,7 +239,7 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
     CHECK(s.server.statistics().queued_bytes == 0);
   } else {
     CHECK(s.server.connections().size() == 1); // the caller decides what to do
-    CHECK(server_side->queued_bytes() <= opts.max_send_queue_bytes);
+    CHECK(server_side->queued_bytes() <= bound);
     reader_that_never_reads->abort();
     run_for(io, 200ms);
   }
@@ -245,11 +250,11 @@ TEST_CASE("server: many threads sending on one connection deliver every message,
   // On strands with two io threads, and without strands with one.
   const bool single_threaded = GENERATE(false, true);
   asio::io_context io;
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.single_threaded = single_threaded;
-  echo_server s(io, opts);
   connection_ptr server_side;
-  s.server.on_open = [&](const connection_ptr& c) { server_side = c; };
+  opts.on_open = [&](const connection_ptr& c) { server_side = c; };
+  echo_server s(io, std::move(opts));
   auto ws = open_stream(io, s.server.port());
   run_for(io, 50ms);
   REQUIRE(server_side);
@@ -289,8 +294,7 @@ TEST_CASE("server: many threads sending on one connection deliver every message,
 
 TEST_CASE("server: over a Unix domain socket") {
   asio::io_context io;
-  asiows::server server(io);
-  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  asiows::server server(io, echo_config());
   const std::string path = "/tmp/asiows-test-" + std::to_string(::getpid()) + ".sock";
   ::unlink(path.c_str());
   REQUIRE_FALSE(server.listen_unix(path));
@@ -306,9 +310,9 @@ TEST_CASE("server: over a Unix domain socket") {
 
 TEST_CASE("server: upgrades past max_connections get 503") {
   asio::io_context io;
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.max_connections = 1;
-  echo_server s(io, opts);
+  echo_server s(io, std::move(opts));
   auto first = open_stream(io, s.server.port());
   run_for(io, 50ms);
   asiows::stream<tcp::socket> second(io);
@@ -322,14 +326,14 @@ TEST_CASE("server: upgrades past max_connections get 503") {
 #if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
 TEST_CASE("server: send's compress override, and compressor memory in the statistics") {
   asio::io_context io;
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.connection.enable_deflate = true;
-  asiows::server server(io, opts);
   const std::string json(5000, 'j');
-  server.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
+  opts.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
     if (m == "never") c->send(json, message_kind::text, asiows::compress_mode::never);
     if (m == "always") c->send("tiny", message_kind::text, asiows::compress_mode::always);
   };
+  asiows::server server(io, std::move(opts));
   REQUIRE_FALSE(server.listen("127.0.0.1", 0));
   background_run background(io); // the server's thread; this one plays a blocking peer
   asio::io_context peer_io;
@@ -381,14 +385,15 @@ TEST_CASE("server: send's compress override, and compressor memory in the statis
 
 TEST_CASE("server: pipelined messages reach the handler in order, and a bad one fails the connection after the good ones are handled") {
   asio::io_context io;
-  echo_server s(io);
+  asiows::server_config<> config;
   std::vector<std::string> handled;
-  s.server.on_message = [&](const connection_ptr& c, std::string_view m, message_kind k) {
+  config.on_message = [&](const connection_ptr& c, std::string_view m, message_kind k) {
     handled.emplace_back(m);
     c->send(m, k);
   };
   std::error_code server_error;
-  s.server.on_error = [&](const connection_ptr&, std::error_code ec) { server_error = ec; };
+  config.on_error = [&](const connection_ptr&, std::error_code ec) { server_error = ec; };
+  echo_server s(io, std::move(config));
   auto ws = open_stream(io, s.server.port());
 
   std::vector<std::string> payloads;
@@ -420,9 +425,10 @@ TEST_CASE("server: pipelined messages reach the handler in order, and a bad one 
 
 TEST_CASE("server: replies to the messages before a bad frame or the peer's Close go out ahead of our Close") {
   asio::io_context io;
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.single_threaded = GENERATE(false, true);
-  echo_server s(io, opts);
+  const bool single_threaded = opts.single_threaded;
+  echo_server s(io, std::move(opts));
   background_run background(io);
   tcp::socket socket(io);
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.server.port()));
@@ -431,7 +437,7 @@ TEST_CASE("server: replies to the messages before a bad frame or the peer's Clos
 
   // In one write: a ping, two messages, then what ends the connection, then a ping that must go unanswered.
   const bool bad_frame = GENERATE(false, true);
-  CAPTURE(opts.single_threaded, bad_frame);
+  CAPTURE(single_threaded, bad_frame);
   const test::bytes ending = bad_frame ? test::raw_frame(0xA1, "RSV2", true) // text with RSV2: 1002
                                        : test::raw_frame(0x88, test::close_payload(1000), true);
   peer.send_raw(test::raw_frame(0x89, "before", true) + test::raw_frame(0x81, "one", true) +
@@ -458,8 +464,7 @@ TEST_CASE("server: over wss too, the reply to a message before a bad frame goes 
   asio::io_context io;
   auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
   auto client_tls = asiows::ssl::make_client_context(cert_dir + "/ca.pem");
-  asiows::server server(io);
-  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  asiows::server server(io, echo_config());
   REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
 
   tcp::socket socket(io);

@@ -11,6 +11,7 @@
 #include "await.hpp"
 #include "background.hpp"
 #include "catch.hpp"
+#include "endpoint/echo_config.hpp"
 #include "loopback.hpp"
 
 #include <atomic>
@@ -36,10 +37,7 @@ const std::string valid_request = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade:
 
 // An echo server on its own thread, counting what its handlers see.
 struct hostile_fixture {
-  explicit hostile_fixture(asiows::server_options opts = {}) : server(io, std::move(opts)) {
-    server.on_open = [this](const connection_ptr&) { ++opened; };
-    server.on_close = [this](const connection_ptr&, std::uint16_t, std::string_view) { ++closed; };
-    server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  explicit hostile_fixture(asiows::server_config<> config = {}) : server(io, counting_echo(std::move(config))) {
     REQUIRE_FALSE(server.listen("127.0.0.1", 0));
     background = std::make_unique<background_run>(io);
   }
@@ -60,10 +58,17 @@ struct hostile_fixture {
     return peer.next_event(reply).type == asiows::event_type::message_data && reply == "still serving?";
   }
 
+  // `config` with handlers that echo and count opens and closes.
+  asiows::server_config<> counting_echo(asiows::server_config<> config) {
+    config.on_open = [this](const connection_ptr&) { ++opened; };
+    config.on_close = [this](const connection_ptr&, std::uint16_t, std::string_view) { ++closed; };
+    return test::echo_config(std::move(config));
+  }
+
+  std::atomic<int> opened{0}, closed{0};
   asio::io_context io;
   asio::io_context peer_io;
-  asiows::server server;
-  std::atomic<int> opened{0}, closed{0};
+  asiows::server<> server;
   std::unique_ptr<background_run> background;
 };
 
@@ -170,9 +175,9 @@ std::uint16_t close_code_from(raw_peer& peer) {
 } // namespace
 
 TEST_CASE("hostile: slowloris handshakes are dropped at the handshake timeout, others served meanwhile") {
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.connection.handshake_timeout = 300ms;
-  hostile_fixture f(opts);
+  hostile_fixture f(std::move(opts));
   tcp::socket dribbler = f.connect();
   tcp::socket stalled = f.connect();
   send_what_fits(stalled, valid_request.substr(0, 40)); // half a request, then nothing
@@ -217,10 +222,10 @@ TEST_CASE("hostile: header floods are refused quickly with 431, and the server d
 }
 
 TEST_CASE("hostile: frames announcing absurd lengths and endless fragments end with 1002 or 1009") {
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.connection.max_message_size = 1 << 20;
   opts.connection.max_frame_size = 1 << 20;
-  hostile_fixture f(opts);
+  hostile_fixture f(std::move(opts));
   const auto open_peer = [&] {
     auto peer = std::make_unique<raw_peer>(f.connect(), asiows::role::client);
     REQUIRE(peer->handshake().rfind("HTTP/1.1 101", 0) == 0);
@@ -381,10 +386,9 @@ TEST_CASE("hostile: garbage instead of a ClientHello, and a TLS handshake that s
   const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
   asio::io_context io, peer_io;
   auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
-  asiows::server_options opts;
+  asiows::server_config<> opts;
   opts.connection.handshake_timeout = 300ms;
-  asiows::server server(io, opts);
-  server.on_message = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+  asiows::server server(io, test::echo_config(std::move(opts)));
   REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
   background_run background(io);
   const auto connect = [&] {
@@ -404,15 +408,15 @@ TEST_CASE("hostile: garbage instead of a ClientHello, and a TLS handshake that s
   CHECK(std::chrono::steady_clock::now() - start >= 200ms); // by the handshake timeout, not at once
 
   // A real wss client is still served.
-  asiows::client_options client_opts;
+  asiows::client_config<> client_opts;
   client_opts.ca_file = cert_dir + "/ca.pem";
-  asiows::client client(peer_io, client_opts);
   std::string reply;
-  client.on_open = [](const connection_ptr& c) { c->send("after the garbage"); };
-  client.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
+  client_opts.on_open = [](const connection_ptr& c) { c->send("after the garbage"); };
+  client_opts.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
     reply = m;
     c->close(1000, {});
   };
+  asiows::client client(peer_io, std::move(client_opts));
   REQUIRE_FALSE(client.connect("wss://localhost:" + std::to_string(server.port()) + "/"));
   run_for(peer_io, 1000ms);
   CHECK(reply == "after the garbage");

@@ -13,6 +13,7 @@
 #include "await.hpp"
 #include "catch.hpp"
 #include "counting_new.hpp"
+#include "endpoint/echo_config.hpp"
 #include "loopback.hpp"
 
 #include <atomic>
@@ -182,9 +183,9 @@ struct allocation_counts {
 
 // Pipelined rounds of messages from a client endpoint to an echoing server
 // endpoint at `url`, warm first; the allocations of the measured rounds.
-allocation_counts endpoint_echo_allocations(asio::io_context& io, asiows::server& server, const std::string& url,
-                               asiows::client_options client_options = {}) {
-  server.on_message = [](const asiows::connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+// The server echoes (test::echo_config).
+allocation_counts endpoint_echo_allocations(asio::io_context& io, asiows::server<>& server, const std::string& url,
+                                            asiows::client_config<> client_config = {}) {
   const std::vector<std::string> payloads{"tick", std::string(200, 'x'), "{\"price\":101.5}", std::string(3000, 'y')};
   std::size_t received = 0, mismatches = 0;
   int rounds_left = 50; // warm-up first
@@ -192,18 +193,18 @@ allocation_counts endpoint_echo_allocations(asio::io_context& io, asiows::server
   const auto send_round = [&](const asiows::connection_ptr& c) {
     for (const auto& p : payloads) c->send(p, message_kind::text);
   };
-  asiows::client client(io, client_options);
   asiows::connection_ptr client_side;
-  client.on_open = [&](const asiows::connection_ptr& c) {
+  client_config.on_open = [&](const asiows::connection_ptr& c) {
     client_side = c;
     send_round(c);
   };
-  client.on_message = [&](const asiows::connection_ptr& c, std::string_view m, message_kind) {
+  client_config.on_message = [&](const asiows::connection_ptr& c, std::string_view m, message_kind) {
     if (m != payloads[received % payloads.size()]) ++mismatches;
     if (++received % payloads.size() != 0) return;
     if (--rounds_left > 0) return send_round(c);
     done = true;
   };
+  asiows::client client(io, std::move(client_config));
   REQUIRE_FALSE(client.connect(url));
   run_until(io, done);
 
@@ -222,7 +223,7 @@ allocation_counts endpoint_echo_allocations(asio::io_context& io, asiows::server
 
 TEST_CASE("the server and client endpoints echo pipelined messages without allocating once warm") {
   asio::io_context io;
-  asiows::server server(io);
+  asiows::server server(io, test::echo_config());
   REQUIRE_FALSE(server.listen("127.0.0.1", 0));
   const auto during = endpoint_echo_allocations(io, server, "ws://127.0.0.1:" + std::to_string(server.port()) + "/");
   INFO(during.by_operator_new << " allocations for 1200 messages each way");
@@ -235,12 +236,12 @@ TEST_CASE("wss: the endpoints echo pipelined messages without allocating once wa
   const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
   asio::io_context io;
   auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
-  asiows::server server(io);
+  asiows::server server(io, test::echo_config());
   REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
-  asiows::client_options client_options;
-  client_options.ca_file = cert_dir + "/ca.pem";
+  asiows::client_config<> client_config;
+  client_config.ca_file = cert_dir + "/ca.pem";
   const auto during = endpoint_echo_allocations(io, server, "wss://localhost:" + std::to_string(server.port()) + "/",
-                                                client_options);
+                                                std::move(client_config));
   INFO(during.by_operator_new << " allocations by operator new, " << during.by_openssl
                               << " by OpenSSL, for 1200 messages each way");
   CHECK(during.by_operator_new == 0);

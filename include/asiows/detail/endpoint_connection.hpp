@@ -10,7 +10,10 @@
 #include <asiows/message_buffer.hpp>
 #include <asiows/stream.hpp>
 
+#include <asio/any_io_executor.hpp>
+#include <asio/io_context.hpp>
 #include <asio/post.hpp>
+#include <asio/strand.hpp>
 
 #include <atomic>
 #include <functional>
@@ -39,12 +42,30 @@ struct endpoint_statistics {
 
 namespace asiows::detail {
 
+// A strand for one connection on `executor`. On an io_context's executor the
+// strand wraps that type itself: a strand over the type-erased executor would
+// allocate for every handler it passes on.
+inline asio::any_io_executor make_connection_strand(const asio::any_io_executor& executor) {
+  if (const auto* io = executor.target<asio::io_context::executor_type>()) return asio::make_strand(*io);
+  return asio::make_strand(executor);
+}
+
 // What connections share with their endpoint: handlers, limits, counters.
+template <class UserData>
 struct endpoint_shared {
+  using connection_ptr = std::shared_ptr<connection_of<UserData>>;
   std::function<void(const connection_ptr&)> on_open;
   std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
   std::function<void(const connection_ptr&, std::uint16_t, std::string_view)> on_close;
   std::function<void(const connection_ptr&, std::error_code)> on_error;
+
+  // Takes the handlers and send-queue limits of an endpoint's config.
+  template <class Config>
+  explicit endpoint_shared(Config& config)
+      : on_open(std::move(config.on_open)), on_message(std::move(config.on_message)),
+        on_close(std::move(config.on_close)), on_error(std::move(config.on_error)),
+        max_send_queue_bytes(config.max_send_queue_bytes), on_queue_full(config.on_queue_full) {}
+
   // Called once when a connection that opened has ended (the server forgets it).
   std::function<void(std::uint64_t id)> on_finished;
 
@@ -63,21 +84,24 @@ struct endpoint_shared {
   }
 };
 
-template <class Socket>
-class endpoint_connection final : public connection, public std::enable_shared_from_this<endpoint_connection<Socket>> {
+template <class Socket, class UserData>
+class endpoint_connection final : public connection_of<UserData>,
+                                  public std::enable_shared_from_this<endpoint_connection<Socket, UserData>> {
+  using shared_type = endpoint_shared<UserData>;
+
 public:
   template <class... Args>
-  explicit endpoint_connection(std::shared_ptr<endpoint_shared> shared, Args&&... args)
+  explicit endpoint_connection(std::shared_ptr<shared_type> shared, Args&&... args)
       : ws_(std::forward<Args>(args)...), shared_(std::move(shared)) {}
 
   stream<Socket>& ws() noexcept { return ws_; }
 
   // After a successful opening handshake: report it and start reading.
   void open(std::uint64_t id, std::string path, std::string remote_address) {
-    id_ = id;
-    path_ = std::move(path);
-    subprotocol_ = std::string(ws_.subprotocol());
-    remote_address_ = std::move(remote_address);
+    this->id_ = id;
+    this->path_ = std::move(path);
+    this->subprotocol_ = std::string(ws_.subprotocol());
+    this->remote_address_ = std::move(remote_address);
     opened_ = true;
     ++shared_->open_connections;
     if (shared_->on_open) shared_->on_open(this->shared_from_this());
@@ -248,11 +272,11 @@ private:
       if (shared_->on_close) shared_->on_close(self, close_code::abnormal, ec.message());
     }
     --shared_->open_connections;
-    if (shared_->on_finished) shared_->on_finished(id_);
+    if (shared_->on_finished) shared_->on_finished(this->id_);
   }
 
   stream<Socket> ws_;
-  std::shared_ptr<endpoint_shared> shared_;
+  std::shared_ptr<shared_type> shared_;
   message_buffer message_;
   bool opened_ = false;
   std::size_t compression_memory_reported_ = 0; // our share of shared_->compression_memory_bytes
