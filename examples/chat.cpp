@@ -67,15 +67,14 @@ asiows::server_config<chatter> chat_config(room& server) {
   };
   config.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
     if (request.path() != "/chat") {
-      answer.reject_status = 404;
+      answer.refuse(404);
       return;
     }
     // Browsers always send Origin; it must be this server's own page.
     const auto origin = request.origin();
     const auto host = request.fields.find("Host").value_or("");
     if (origin && *origin != "http://" + std::string(host) && *origin != "https://" + std::string(host)) {
-      answer.reject_status = 403;
-      answer.reject_body = "cross-origin use of this chat is not allowed\n";
+      answer.refuse(403, "cross-origin use of this chat is not allowed\n");
     }
   };
   config.on_open = [&server](const room::connection_ptr& c) {

@@ -65,7 +65,11 @@ struct client_config {
   std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
   std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)> on_close;
   // Errors: a connection attempt that failed (connection is null then), or a connection that ended badly.
+  // An attempt that ran out of connect_timeout or handshake_timeout is error::timeout.
   std::function<void(const connection_ptr&, std::error_code)> on_error;
+  // The server answered the upgrade with something else than 101 (401, 403, 429, 503...): its
+  // status line and header fields, before on_error reports error::bad_status.
+  std::function<void(const http_response&)> on_refused;
 };
 
 template <class UserData = void>
@@ -154,12 +158,14 @@ private:
     // Takes the handlers out of `config`; keeps the rest.
     state(asio::any_io_executor ex, config_type& config)
         : executor(std::move(ex)), control(asio::make_strand(executor)),
-          shared(std::make_shared<detail::endpoint_shared<UserData>>(config)), options(std::move(config)),
+          shared(std::make_shared<detail::endpoint_shared<UserData>>(config)), on_refused(std::move(config.on_refused)),
+          options(std::move(config)),
           retry_timer(control), connect_timer(control), random(std::random_device{}()) {}
 
     asio::any_io_executor executor;
     asio::strand<asio::any_io_executor> control; // connecting, retrying, stopping
     std::shared_ptr<detail::endpoint_shared<UserData>> shared;
+    std::function<void(const http_response&)> on_refused;
     config_type options; // all but the handlers (moved out)
     asio::steady_timer retry_timer;
     asio::steady_timer connect_timer;
@@ -168,6 +174,7 @@ private:
     std::atomic<bool> active{false}; // between connect() and stop()
     bool stopped = false;
     unsigned attempt = 0;
+    bool attempt_timed_out = false; // connect_timeout ended the attempt in progress
     std::function<void()> pending_abort; // drops the connection attempt in progress
     std::uint64_t next_id = 1;
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
@@ -209,9 +216,12 @@ private:
   static void resolve_and_connect(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
     c->ws().set_options(st->options.connection);
     st->pending_abort = [c] { c->abort(); };
+    st->attempt_timed_out = false;
     st->connect_timer.expires_after(st->options.connect_timeout);
-    st->connect_timer.async_wait([c](std::error_code ec) {
-      if (!ec) c->abort(); // resolving, connecting or the TLS handshake took too long
+    st->connect_timer.async_wait([st, c](std::error_code ec) {
+      if (ec) return;
+      st->attempt_timed_out = true; // resolving, connecting or the TLS handshake took too long
+      c->abort();
     });
     auto resolver = std::make_shared<asio::ip::tcp::resolver>(c->ws().get_executor());
     resolver->async_resolve(st->where.host, st->where.port, [st, c, resolver](std::error_code ec, auto endpoints) {
@@ -250,6 +260,8 @@ private:
                               asio::post(st->control, [st, c, ec] {
                                 st->connect_timer.cancel();
                                 st->pending_abort = nullptr;
+                                if (ec == error::bad_status && st->on_refused && c->ws().handshake_response())
+                                  st->on_refused(*c->ws().handshake_response());
                                 if (ec) return failed(st, ec);
                                 if (st->stopped) return c->close(close_code::normal, {});
                                 st->attempt = 0;
@@ -277,6 +289,7 @@ private:
     st->connect_timer.cancel();
     st->pending_abort = nullptr;
     if (st->stopped) return;
+    if (st->attempt_timed_out) ec = error::timeout; // what the abort cut short says operation_aborted
     if (st->shared->on_error) st->shared->on_error(nullptr, ec);
     schedule_retry(st);
   }

@@ -19,15 +19,25 @@
 namespace asiows {
 
 enum class send_status {
-  queued,     // it will be written, in order
-  queue_full, // the send queue bound would be passed: not queued
-  closed,     // the connection is closing or closed: not queued
+  queued,             // it will be written, in order
+  queue_full,         // the send queue bound would be passed (backpressure_policy::report): not queued
+  queue_full_closing, // the bound was passed and the connection is being closed for it
+                      // (backpressure_policy::close_connection): not queued, nor anything after
+  closed,             // the connection is closing or closed: not queued
 };
 
 // What happens when a send would pass the send queue bound.
+//
+// close_connection (the default: it protects the server): what is queued is
+// dropped; send() returns queue_full_closing; on_error reports
+// error::send_queue_full at once; a Close 1008 is sent after the write in
+// flight. A peer that reads again within options::close_timeout gets the
+// data of that write, then the Close; one that does not is dropped at the
+// timeout. on_close follows, as for every connection.
+// report: the message is refused (queue_full) and the connection goes on.
 enum class backpressure_policy {
-  close_connection, // close with 1008 and drop what is queued (the default: protects the server)
-  report,           // refuse the message: send() returns queue_full, the caller decides
+  close_connection,
+  report,
 };
 
 class connection {

@@ -80,7 +80,7 @@ struct server_config {
   // of one connection could then run concurrently.
   bool single_threaded = false;
 
-  // Sees each valid upgrade request before the 101: refuse it (answer.reject_status),
+  // Sees each valid upgrade request before the 101: refuse it (answer.refuse(403)),
   // choose a subprotocol, add response fields.
   std::function<void(const http_request&, handshake_answer&)> on_handshake;
   // Answers requests that are not upgrades; without it they get 426 Upgrade Required.

@@ -223,3 +223,18 @@ TEST_CASE("client refuses to send header injections") {
   offer.fields.add("X-Ok", "line\nbreak");
   CHECK(client.start("h", "/", offer) == error::invalid_header_value);
 }
+
+TEST_CASE("handshake_answer::refuse keeps 4xx and 5xx, and answers anything else as 500") {
+  asiows::handshake_answer answer;
+  CHECK_FALSE(answer.refused());
+  answer.refuse(429, "slow down\n");
+  CHECK(answer.refused());
+  CHECK(answer.refusal_status() == 429);
+  CHECK(answer.refusal_body() == "slow down\n");
+  for (const unsigned odd : {0u, 101u, 200u, 302u, 600u}) {
+    asiows::handshake_answer strange;
+    strange.refuse(odd);
+    CHECK(strange.refused());
+    CHECK(strange.refusal_status() == 500);
+  }
+}

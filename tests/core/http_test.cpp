@@ -94,3 +94,26 @@ TEST_CASE("parse_http_response reads the status line") {
   CHECK(parse_http_response("HTTP/1.1 101Switching\r\n\r\n", bad) == error::malformed_http);
   CHECK(parse_http_response("ICY 200 OK\r\n\r\n", bad) == error::malformed_http);
 }
+
+TEST_CASE("http_request::query_param decodes percent escapes and '+', and finds the first of a name") {
+  asiows::http_request request;
+  request.target = "/feed?token=a%20b%2Bc&room=caf%C3%A9+bar&debug&token=second&bad=%zz&cut=%4";
+  CHECK(request.query_param("token") == std::string("a b+c"));
+  CHECK(request.query_param("room") == std::string("caf\xc3\xa9 bar"));
+  CHECK(request.query_param("debug") == std::string());
+  CHECK_FALSE(request.query_param("missing"));
+  CHECK_FALSE(request.query_param("bad")); // broken escapes are not guessed at
+  CHECK_FALSE(request.query_param("cut"));
+  request.target = "/feed";
+  CHECK_FALSE(request.query_param("token"));
+  request.target = "/feed?na%6De=encoded";
+  CHECK(request.query_param("name") == std::string("encoded"));
+}
+
+TEST_CASE("http_request::method_is compares the method as sent (case-sensitive)") {
+  asiows::http_request request;
+  request.method = "POST";
+  CHECK(request.method_is("POST"));
+  CHECK_FALSE(request.method_is("GET"));
+  CHECK_FALSE(request.method_is("post"));
+}

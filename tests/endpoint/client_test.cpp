@@ -93,6 +93,53 @@ TEST_CASE("client: a server that never answers the handshake meets the timeout")
   CHECK(failure == asiows::error::timeout);
 }
 
+TEST_CASE("client: a refused upgrade reaches the application with its status and header fields") {
+  asio::io_context io;
+  asiows::server_config<> server_config;
+  server_config.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
+    if (request.query_param("token") == std::string("letmein")) return;
+    answer.accept.fields.add("WWW-Authenticate", "Bearer");
+    answer.refuse(401, "a token, please\n");
+  };
+  asiows::server server(io, echo_config(std::move(server_config)));
+  REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+
+  asiows::client_config<> config;
+  unsigned status = 0;
+  std::string challenge;
+  std::vector<std::error_code> errors;
+  config.on_refused = [&](const asiows::http_response& response) {
+    status = response.status;
+    challenge = std::string(response.fields.find("WWW-Authenticate").value_or(""));
+  };
+  config.on_error = [&](const connection_ptr& c, std::error_code ec) {
+    CHECK_FALSE(c);
+    errors.push_back(ec);
+  };
+  bool opened = false;
+  config.on_open = [&](const connection_ptr&) { opened = true; };
+  asiows::client client(io, std::move(config));
+  const std::string base = "ws://127.0.0.1:" + std::to_string(server.port()) + "/feed";
+  REQUIRE_FALSE(client.connect(base + "?token=wrong"));
+  run_for(io, 300ms);
+  CHECK(status == 401);
+  CHECK(challenge == "Bearer");
+  CHECK(errors == std::vector<std::error_code>{asiows::error::bad_status});
+  CHECK_FALSE(opened);
+  client.stop();
+  run_for(io, 50ms);
+
+  asiows::client_config<> welcome;
+  welcome.on_open = [&](const connection_ptr& c) {
+    opened = true;
+    c->close(asiows::close_code::normal, {});
+  };
+  asiows::client second(io, std::move(welcome));
+  REQUIRE_FALSE(second.connect(base + "?token=letmein"));
+  run_for(io, 300ms);
+  CHECK(opened);
+}
+
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
 TEST_CASE("client and server over wss, with verification") {
   const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
@@ -135,5 +182,20 @@ TEST_CASE("client and server over wss, with verification") {
   }
   server.shutdown();
   run_for(io, 100ms);
+}
+
+TEST_CASE("client: a TLS handshake that never ends meets connect_timeout as error::timeout") {
+  asio::io_context io;
+  tcp::acceptor silent(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)); // accepts, never speaks
+  tcp::socket accepted(io);
+  silent.async_accept(accepted, [](std::error_code) {});
+  asiows::client_config<> config;
+  config.connect_timeout = 150ms;
+  std::vector<std::error_code> errors;
+  config.on_error = [&](const connection_ptr&, std::error_code ec) { errors.push_back(ec); };
+  asiows::client client(io, std::move(config));
+  REQUIRE_FALSE(client.connect("wss://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/"));
+  run_for(io, 500ms);
+  CHECK(errors == std::vector<std::error_code>{asiows::error::timeout});
 }
 #endif

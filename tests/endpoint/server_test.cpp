@@ -103,8 +103,7 @@ TEST_CASE("server: the handshake hook refuses a bad origin with 403") {
   asiows::server_config<> config;
   config.on_handshake = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
     if (request.origin().value_or("") != "https://good.example") {
-      answer.reject_status = 403;
-      answer.reject_body = "origin not allowed\n";
+      answer.refuse(403, "origin not allowed\n");
     }
   };
   echo_server s(io, std::move(config));
@@ -214,8 +213,10 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
   opts.on_queue_full = policy;
   connection_ptr server_side;
   opts.on_open = [&](const connection_ptr& c) { server_side = c; };
-  std::uint16_t close_code = 0;
-  opts.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
+  std::vector<std::error_code> errors;
+  opts.on_error = [&](const connection_ptr&, std::error_code ec) { errors.push_back(ec); };
+  int closes = 0;
+  opts.on_close = [&](const connection_ptr&, std::uint16_t, std::string_view) { ++closes; };
   const std::size_t bound = opts.max_send_queue_bytes;
   echo_server s(io, std::move(opts));
   auto reader_that_never_reads = open_stream(io, s.server.port());
@@ -223,27 +224,39 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
   REQUIRE(server_side);
   const std::string chunk(64 * 1024, 'q');
   std::size_t queued = 0, refused = 0, peak = 0;
+  std::vector<asiows::send_status> refusals;
   for (int i = 0; i < 2000; ++i) { // 128 MiB offered in all
     const auto status = server_side->send(chunk, message_kind::binary);
     (status == asiows::send_status::queued ? queued : refused)++;
+    if (status != asiows::send_status::queued && refusals.size() < 2) refusals.push_back(status);
     peak = std::max(peak, s.server.statistics().queued_bytes);
     if (i % 50 == 0) run_for(io, 5ms); // let the socket buffers fill
   }
   CHECK(refused > 0);
   CHECK(peak <= bound + chunk.size());
   if (policy == asiows::backpressure_policy::close_connection) {
-    run_for(io, 300ms);
+    // The first refusal says the connection is being closed for it; later sends find it closed.
+    CHECK(refusals == std::vector<asiows::send_status>{asiows::send_status::queue_full_closing,
+                                                       asiows::send_status::closed});
+    run_for(io, 50ms); // long before the close timeout (5 s), the application knows why
+    CHECK(errors == std::vector<std::error_code>{asiows::error::send_queue_full});
+    CHECK(closes == 0);
+    run_for(io, 250ms);
     reader_that_never_reads->abort(); // it would never read the Close either
     run_for(io, 200ms);
     CHECK(s.server.connections().empty());
     CHECK(s.server.statistics().queued_bytes == 0);
+    CHECK(closes == 1);
+    CHECK(errors.size() == 1); // one error per connection: the reason, not its consequences
   } else {
+    CHECK(refusals == std::vector<asiows::send_status>{asiows::send_status::queue_full,
+                                                       asiows::send_status::queue_full});
+    CHECK(errors.empty());
     CHECK(s.server.connections().size() == 1); // the caller decides what to do
     CHECK(server_side->queued_bytes() <= bound);
     reader_that_never_reads->abort();
     run_for(io, 200ms);
   }
-  (void)close_code;
 }
 
 TEST_CASE("server: many threads sending on one connection deliver every message, each thread's in order") {

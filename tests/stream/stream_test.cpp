@@ -227,8 +227,7 @@ TEST_CASE("stream: refused handshakes get clean HTTP answers") {
     raw_fixture f;
     f.session->decide = [](const asiows::http_request& request, asiows::handshake_answer& answer) {
       if (request.origin() && *request.origin() != "https://good.example") {
-        answer.reject_status = 403;
-        answer.reject_body = "origin not allowed\n";
+        answer.refuse(403, "origin not allowed\n");
       }
     };
     f.start();
@@ -317,7 +316,7 @@ TEST_CASE("stream: a subprotocol chosen by the server reaches the client") {
 TEST_CASE("stream: a client sees why the server refused") {
   echo_fixture f;
   f.session->decide = [](const asiows::http_request&, asiows::handshake_answer& answer) {
-    answer.reject_status = 401;
+    answer.refuse(401);
     answer.accept.fields.add("WWW-Authenticate", "Bearer");
   };
   const auto ec = run(f.io, [&](auto done) { f.client->async_handshake("127.0.0.1", "/", done); }).error;

@@ -62,6 +62,7 @@ enum class error {
   timeout,           // a handshake, idle or close timeout expired
   handshake_refused, // the server refused the upgrade request we read (we answered 4xx)
   invalid_url,       // not a ws:// or wss:// URL with a host (client::connect)
+  send_queue_full,   // the peer read too slowly: its send queue passed the bound, and the endpoint closes it
 };
 
 namespace detail {
@@ -115,6 +116,7 @@ public:
     case error::timeout: return "the peer did not respond in time";
     case error::handshake_refused: return "the upgrade request was refused";
     case error::invalid_url: return "not a ws:// or wss:// URL with a host";
+    case error::send_queue_full: return "the peer reads too slowly: its send queue is full";
     }
     return "unknown asiows error";
   }

@@ -13,6 +13,7 @@
 #include <asiows/core/error.hpp>
 #include <asiows/core/frame.hpp>
 #include <asiows/core/detail/ascii.hpp>
+#include <asiows/core/detail/percent_decode.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -104,6 +105,29 @@ struct http_request {
     const std::size_t mark = whole.find('?');
     return mark == std::string_view::npos ? std::string_view{} : whole.substr(mark + 1);
   }
+
+  // The value of query parameter `name` ("/feed?token=a%20b" gives "a b" for
+  // "token"), percent-decoded, '+' read as a space; the first if it repeats.
+  // Nothing when it is absent or its encoding is broken ("%zz"). A parameter
+  // with no '=' ("?debug") has an empty value.
+  std::optional<std::string> query_param(std::string_view name) const {
+    std::string_view rest = query();
+    while (!rest.empty()) {
+      const std::size_t amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+      const std::size_t equals = pair.find('=');
+      const auto key = detail::percent_decode_query(pair.substr(0, equals));
+      if (!key || *key != name) continue;
+      if (equals == std::string_view::npos) return std::string();
+      return detail::percent_decode_query(pair.substr(equals + 1));
+    }
+    return std::nullopt;
+  }
+
+  // Whether the request's method is `m` ("GET", "POST"...; methods are case-sensitive).
+  // on_http sees every method: check it before answering with a page.
+  bool method_is(std::string_view m) const noexcept { return method == m; }
 
   // The Origin header (RFC 6454), which browsers always send: check it against
   // the origins you serve before accepting (RFC 6455 10.2).

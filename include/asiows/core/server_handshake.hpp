@@ -119,9 +119,22 @@ struct accept_options {
 // application once it has seen the request: origin and authentication checks,
 // the choice of subprotocol, extra response fields.
 struct handshake_answer {
-  unsigned reject_status = 0; // 0 accepts; otherwise refuse with this HTTP status (401, 403, ...)
-  std::string reject_body;    // the refusal's text/plain body
-  accept_options accept;      // accepting: subprotocol, extensions; its fields go out either way
+  accept_options accept; // accepting: subprotocol, extensions; its fields go out either way
+
+  // Refuses the upgrade with an HTTP error `status` (401, 403, 404, 429...) and
+  // a text/plain body. A status outside 400-599 is answered as 500: a refusal
+  // must not read as a success.
+  void refuse(unsigned status, std::string body = {}) {
+    refusal_status_ = status >= 400 && status <= 599 ? status : 500;
+    refusal_body_ = std::move(body);
+  }
+  bool refused() const noexcept { return refusal_status_ != 0; }
+  unsigned refusal_status() const noexcept { return refusal_status_; }
+  const std::string& refusal_body() const noexcept { return refusal_body_; }
+
+private:
+  unsigned refusal_status_ = 0;
+  std::string refusal_body_;
 };
 
 // Builds the 101 response to a request that passed check_upgrade_request().

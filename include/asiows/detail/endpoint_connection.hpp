@@ -146,9 +146,12 @@ private:
         if (shared_->on_queue_full == backpressure_policy::report) return send_status::queue_full;
         drop_queue_locked();
         request_close_locked(close_code::policy_violation, "send queue limit exceeded");
-        // The peer is not reading: our Close may never get out. Bound the wait.
-        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->ws_.start_close_timeout(); });
-        return send_status::queue_full;
+        // The peer is not reading: our Close may never get out. Bound the wait, and tell the application now.
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+          self->ws_.start_close_timeout();
+          self->report_error(error::send_queue_full);
+        });
+        return send_status::queue_full_closing;
       }
       push();
       queued_ += size;
@@ -251,6 +254,13 @@ private:
     compression_memory_reported_ = now;
   }
 
+  // on_error, once per connection: the first reason it is ending badly (strand only).
+  void report_error(std::error_code ec) {
+    if (!opened_ || error_reported_) return;
+    error_reported_ = true;
+    if (shared_->on_error) shared_->on_error(this->shared_from_this(), ec);
+  }
+
   void finish(std::error_code ec) {
     finished_ = true;
     shared_->compression_memory_bytes -= compression_memory_reported_;
@@ -268,7 +278,7 @@ private:
     if (ec == error::closed) {
       if (shared_->on_close) shared_->on_close(self, ws_.close_code(), ws_.close_reason());
     } else {
-      if (shared_->on_error) shared_->on_error(self, ec);
+      report_error(ec);
       if (shared_->on_close) shared_->on_close(self, close_code::abnormal, ec.message());
     }
     --shared_->open_connections;
@@ -281,6 +291,7 @@ private:
   bool opened_ = false;
   std::size_t compression_memory_reported_ = 0; // our share of shared_->compression_memory_bytes
   bool finished_ = false;                         // the read loop ended (strand only)
+  bool error_reported_ = false;                   // on_error ran (strand only)
 
   mutable std::mutex mutex_;
   send_queue pending_;                  // guarded by mutex_

@@ -128,9 +128,9 @@ private:
     decider_(request, answer);
     // Compression follows what is answered: the decider may have removed or replaced it.
     if (answer.accept.extensions.find(permessage_deflate_name) == std::string::npos) deflate_agreed_.reset();
-    if (answer.reject_status != 0) {
+    if (answer.refused()) {
       result_ = error::handshake_refused;
-      response_ = build_error_response(answer.reject_status, answer.reject_body, answer.accept.fields);
+      response_ = build_error_response(answer.refusal_status(), answer.refusal_body(), answer.accept.fields);
       return;
     }
     if (auto failure = build_accept_response(request, answer.accept, response_)) {
