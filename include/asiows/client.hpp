@@ -67,6 +67,14 @@ struct client_config {
   // Errors: a connection attempt that failed (connection is null then), or a connection that ended badly.
   // An attempt that ran out of connect_timeout or handshake_timeout is error::timeout.
   std::function<void(const connection_ptr&, std::error_code)> on_error;
+  // The send queue fell back to a quarter of max_send_queue_bytes after refusing a message
+  // (queue_full): a producer that paused may resume.
+  std::function<void(const connection_ptr&)> on_drain;
+  // A ping or pong from the peer (pings are answered for you). A pong's round trip is the
+  // time since our last ping (connection::ping, or options::keepalive_interval's).
+  std::function<void(const connection_ptr&, std::string_view payload)> on_ping;
+  std::function<void(const connection_ptr&, std::string_view payload, std::chrono::steady_clock::duration round_trip)>
+      on_pong;
   // The server answered the upgrade with something else than 101 (401, 403, 429, 503...): its
   // status line and header fields, before on_error reports error::bad_status.
   std::function<void(const http_response&)> on_refused;

@@ -62,6 +62,10 @@ public:
   // Starts the close handshake (after what is already queued is written).
   virtual void close(std::uint16_t code = close_code::normal, std::string_view reason = {}) = 0;
 
+  // Sends a ping (payload at most 125 bytes). The pong comes to on_pong with
+  // its round trip.
+  virtual void ping(std::string_view payload = {}) = 0;
+
   // Drops the connection now, without a close handshake (a misbehaving
   // peer; the end of a graceful shutdown). on_close still runs.
   virtual void abort() = 0;

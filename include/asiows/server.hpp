@@ -90,6 +90,14 @@ struct server_config {
   std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)> on_close;
   // A connection that ended without a clean close handshake (a protocol error, a timeout, a drop).
   std::function<void(const connection_ptr&, std::error_code)> on_error;
+  // The send queue fell back to a quarter of max_send_queue_bytes after refusing a message
+  // (queue_full): a producer that paused may resume.
+  std::function<void(const connection_ptr&)> on_drain;
+  // A ping or pong from the peer (pings are answered for you). A pong's round trip is the
+  // time since our last ping (connection::ping, or options::keepalive_interval's).
+  std::function<void(const connection_ptr&, std::string_view payload)> on_ping;
+  std::function<void(const connection_ptr&, std::string_view payload, std::chrono::steady_clock::duration round_trip)>
+      on_pong;
 };
 
 template <class UserData = void>

@@ -36,6 +36,8 @@
 #include <asio/buffer.hpp>
 #include <asio/compose.hpp>
 
+#include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -120,6 +122,20 @@ public:
   std::string_view close_reason() const noexcept { return impl_->peer_close_reason; }
   // Client: the server's response to the upgrade request (also when it refused), once read.
   const http_response* handshake_response() const noexcept { return impl_->handshake_response.get(); }
+
+  // Calls handler(kind, payload) for each ping and pong from the peer, while
+  // the read that meets it parses it (pings are still answered for you). It
+  // may start writes; it must not destroy the stream. An empty handler stops it.
+  void control_callback(std::function<void(control_frame kind, std::string_view payload)> handler) {
+    if (!handler) return impl_->control.reset();
+    if (!impl_->control) impl_->control = std::make_unique<detail::control_observer>();
+    impl_->control->handler = std::move(handler);
+  }
+  // The time from our last ping (async_ping or keepalive) to the pong after
+  // it, as of that pong; zero before one. Measured only with a control callback set.
+  std::chrono::steady_clock::duration last_round_trip() const noexcept {
+    return impl_->control ? impl_->control->last_round_trip : std::chrono::steady_clock::duration{};
+  }
 
   // Closes the transport now, without a close handshake: pending operations
   // complete with an error. For a graceful close, use async_close.

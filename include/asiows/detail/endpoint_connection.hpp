@@ -16,6 +16,7 @@
 #include <asio/strand.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -58,12 +59,16 @@ struct endpoint_shared {
   std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
   std::function<void(const connection_ptr&, std::uint16_t, std::string_view)> on_close;
   std::function<void(const connection_ptr&, std::error_code)> on_error;
+  std::function<void(const connection_ptr&)> on_drain;
+  std::function<void(const connection_ptr&, std::string_view)> on_ping;
+  std::function<void(const connection_ptr&, std::string_view, std::chrono::steady_clock::duration)> on_pong;
 
   // Takes the handlers and send-queue limits of an endpoint's config.
   template <class Config>
   explicit endpoint_shared(Config& config)
       : on_open(std::move(config.on_open)), on_message(std::move(config.on_message)),
         on_close(std::move(config.on_close)), on_error(std::move(config.on_error)),
+        on_drain(std::move(config.on_drain)), on_ping(std::move(config.on_ping)), on_pong(std::move(config.on_pong)),
         max_send_queue_bytes(config.max_send_queue_bytes), on_queue_full(config.on_queue_full) {}
 
   // Called once when a connection that opened has ended (the server forgets it).
@@ -104,6 +109,7 @@ public:
     this->remote_address_ = std::move(remote_address);
     opened_ = true;
     ++shared_->open_connections;
+    if (shared_->on_ping || shared_->on_pong) watch_control_frames();
     if (shared_->on_open) shared_->on_open(this->shared_from_this());
     read();
   }
@@ -122,6 +128,12 @@ public:
   std::size_t queued_bytes() const override {
     std::lock_guard<std::mutex> lock(mutex_);
     return queued_;
+  }
+
+  void ping(std::string_view payload) override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this(), payload = std::string(payload)] {
+      self->ws_.async_ping(payload, [self](std::error_code) {});
+    });
   }
 
   void abort() override {
@@ -143,7 +155,10 @@ private:
       if (closing_) return send_status::closed;
       // The bound is on the backlog: a single message larger than it may still go when nothing waits.
       if (queued_ > 0 && queued_ + size > shared_->max_send_queue_bytes) {
-        if (shared_->on_queue_full == backpressure_policy::report) return send_status::queue_full;
+        if (shared_->on_queue_full == backpressure_policy::report) {
+          drain_wanted_ = true;
+          return send_status::queue_full;
+        }
         drop_queue_locked();
         request_close_locked(close_code::policy_violation, "send queue limit exceeded");
         // The peer is not reading: our Close may never get out. Bound the wait, and tell the application now.
@@ -216,6 +231,7 @@ private:
         self->report_compression_memory();
       }
       self->writing_.clear();
+      bool drained = false;
       {
         std::lock_guard<std::mutex> lock(self->mutex_);
         self->queued_ -= written;
@@ -224,7 +240,12 @@ private:
           self->drop_queue_locked();
           return;
         }
+        if (self->drain_wanted_ && self->queued_ <= self->shared_->max_send_queue_bytes / 4) {
+          self->drain_wanted_ = false;
+          drained = true;
+        }
       }
+      if (drained && self->shared_->on_drain && !self->finished_) self->shared_->on_drain(self);
       self->pump();
     });
   }
@@ -252,6 +273,19 @@ private:
     shared_->compression_memory_bytes += now;
     shared_->compression_memory_bytes -= compression_memory_reported_;
     compression_memory_reported_ = now;
+  }
+
+  // Hands the peer's pings and pongs to on_ping / on_pong, with the round trip of a pong.
+  void watch_control_frames() {
+    ws_.control_callback([this](control_frame kind, std::string_view payload) {
+      // Runs inside this connection's read, which holds it alive.
+      auto self = this->shared_from_this();
+      if (kind == control_frame::ping) {
+        if (shared_->on_ping) shared_->on_ping(self, payload);
+      } else if (shared_->on_pong) {
+        shared_->on_pong(self, payload, ws_.last_round_trip());
+      }
+    });
   }
 
   // on_error, once per connection: the first reason it is ending badly (strand only).
@@ -298,6 +332,7 @@ private:
   std::size_t queued_ = 0;              // guarded by mutex_
   bool pumping_ = false;                // guarded by mutex_: a pump is posted or writing
   bool closing_ = false;                // guarded by mutex_
+  bool drain_wanted_ = false;           // guarded by mutex_: a send was refused (queue_full)
   std::optional<std::pair<std::uint16_t, std::string>> close_request_; // guarded by mutex_
 
   send_queue writing_;                   // the batch in flight (strand only)

@@ -60,7 +60,11 @@ public:
 private:
   std::error_code serialize(stream_impl<NextLayer>& s) {
     switch (op_) {
-    case opcode::ping: return s.engine->serialize_ping(payload_.data(), payload_.size(), s.control_out);
+    case opcode::ping: {
+      const std::error_code failure = s.engine->serialize_ping(payload_.data(), payload_.size(), s.control_out);
+      if (!failure) s.note_ping_sent();
+      return failure;
+    }
     case opcode::pong: return s.engine->serialize_pong(payload_.data(), payload_.size(), s.control_out);
     default: return s.engine->serialize_close(code_, payload_, s.control_out);
     }

@@ -9,6 +9,7 @@
 #include <asiows/core/options.hpp>
 #include <asiows/core/protocol.hpp>
 #include <asiows/core/server_handshake.hpp>
+#include <asiows/detail/control_observer.hpp>
 #include <asiows/detail/read_block.hpp>
 #include <asiows/detail/write_lock.hpp>
 
@@ -112,6 +113,12 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   // after this long without a read, once per quiet spell.
   static constexpr std::chrono::seconds release_buffers_after{1};
   bool buffers_released = false;
+
+  // The application's view of pings and pongs, when it asked for one.
+  std::unique_ptr<control_observer> control;
+  void note_ping_sent() {
+    if (control) control->ping_sent();
+  }
 
   // Why the connection ended when it was not the peer's doing (a timeout).
   std::error_code fatal;
@@ -330,6 +337,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
         keepalive_ping_outstanding = true;
         refill_control_out();
         engine->serialize_ping(nullptr, 0, control_out);
+        note_ping_sent();
         asio::async_write(next_layer, asio::buffer(control_out),
                           [self = this->shared_from_this()](std::error_code ec, std::size_t) {
                             self->writer.unlock();

@@ -117,9 +117,11 @@ private:
       }
       return std::nullopt;
     case event_type::ping:
+      if (s.control) s.control->received(control_frame::ping, ev.text());
       s.flush_control_in_background();
       return std::nullopt;
     case event_type::pong:
+      if (s.control) s.control->received(control_frame::pong, ev.text());
       return std::nullopt;
     case event_type::close:
       s.peer_close_code = ev.close_code;
