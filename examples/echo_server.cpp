@@ -62,11 +62,11 @@ private:
   // write call per batch, not per message. Buffers are reused, so the
   // steady state allocates nothing.
   void read() {
-    ws_.async_read(asiows::dynamic_buffer(next_buffer()), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+    ws_.async_read(next_buffer(), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
       if (ec) return; // closed by the peer, or failed: nothing left to do
       self->keep_received();
       while (self->count_ < max_batch && self->ws_.message_ready()) {
-        self->ws_.try_read(asiows::dynamic_buffer(self->next_buffer()), ec);
+        self->ws_.try_read(self->next_buffer(), ec);
         // The connection failed on this message (e.g. invalid UTF-8): the ones
         // before it are still echoed, ahead of the Close; the next read reports it.
         if (ec) break;

@@ -3,9 +3,12 @@
 // first, a pass over every byte that a read then overwrites: for large
 // messages that pass costs as much as the copy it precedes.
 //
-//   asiows::message_buffer message;                       // reuse it: it keeps its capacity
-//   ws.async_read(asiows::dynamic_buffer(message), ...);  // a DynamicBuffer_v2 over it
+//   asiows::message_buffer message;       // reuse it: it keeps its capacity
+//   ws.async_read(message, ...);          // stream<> takes it as it is
 //   std::string_view text = message.view();
+//
+// For other Asio operations, asiows::message_dynamic_buffer(message) is the
+// DynamicBuffer_v2 over it.
 #ifndef ASIOWS_MESSAGE_BUFFER_HPP
 #define ASIOWS_MESSAGE_BUFFER_HPP
 
@@ -110,8 +113,13 @@ private:
   std::size_t max_size_;
 };
 
-inline message_dynamic_buffer dynamic_buffer(message_buffer& buffer) noexcept { return message_dynamic_buffer(buffer); }
-inline message_dynamic_buffer dynamic_buffer(message_buffer& buffer, std::size_t max_size) noexcept {
+// The names message_dynamic_buffer had before 1.0 (they read as asio::dynamic_buffer, another type).
+[[deprecated("pass the message_buffer itself, or message_dynamic_buffer(buffer)")]] inline message_dynamic_buffer
+dynamic_buffer(message_buffer& buffer) noexcept {
+  return message_dynamic_buffer(buffer);
+}
+[[deprecated("use message_dynamic_buffer(buffer, max_size)")]] inline message_dynamic_buffer
+dynamic_buffer(message_buffer& buffer, std::size_t max_size) noexcept {
   return message_dynamic_buffer(buffer, max_size);
 }
 

@@ -31,6 +31,7 @@
 #include <asiows/detail/stream_impl.hpp>
 #include <asiows/detail/stream_read_op.hpp>
 #include <asiows/detail/stream_write_op.hpp>
+#include <asiows/message_buffer.hpp>
 
 #include <asio/async_result.hpp>
 #include <asio/buffer.hpp>
@@ -242,6 +243,12 @@ public:
     return async_read_message(std::move(buffer), false, std::forward<CompletionToken>(token));
   }
 
+  // Reads one whole message into a message_buffer (which it appends to).
+  template <class CompletionToken = default_token>
+  auto async_read(message_buffer& buffer, CompletionToken&& token = default_token()) {
+    return async_read(message_dynamic_buffer(buffer), std::forward<CompletionToken>(token));
+  }
+
   // Reads the next piece of a message (whatever has arrived), for streaming
   // large messages; is_message_done() tells whether the message ended.
   template <class DynamicBuffer, class CompletionToken = default_token>
@@ -262,6 +269,10 @@ public:
     static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
                   "try_read needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
     return detail::try_read_message(*impl_, std::move(buffer), ec);
+  }
+
+  std::size_t try_read(message_buffer& buffer, std::error_code& ec) {
+    return try_read(message_dynamic_buffer(buffer), ec);
   }
 
   // The name try_read had before 1.0.

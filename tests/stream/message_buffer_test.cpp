@@ -8,12 +8,12 @@
 using asiows::message_buffer;
 
 static_assert(asio::is_dynamic_buffer_v2<asiows::message_dynamic_buffer>::value,
-              "async_read must accept asiows::dynamic_buffer(message_buffer&)");
+              "async_read must accept message_dynamic_buffer(message_buffer&)");
 
 TEST_CASE("message_buffer: grows without zeroing, keeps its memory, shrinks and consumes") {
   message_buffer buffer;
   CHECK(buffer.empty());
-  auto dynamic = asiows::dynamic_buffer(buffer);
+  auto dynamic = asiows::message_dynamic_buffer(buffer);
   dynamic.grow(5);
   std::memcpy(dynamic.data(0, 5).data(), "hello", 5);
   dynamic.grow(6);
@@ -32,7 +32,7 @@ TEST_CASE("message_buffer: grows without zeroing, keeps its memory, shrinks and 
   buffer.release();
   CHECK(buffer.capacity() == 0);
 
-  auto bounded = asiows::dynamic_buffer(buffer, 8);
+  auto bounded = asiows::message_dynamic_buffer(buffer, 8);
   bounded.grow(8);
   CHECK_THROWS_AS(bounded.grow(1), std::length_error);
 }

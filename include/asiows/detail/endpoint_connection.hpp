@@ -183,12 +183,12 @@ private:
   // in one write (pump() runs after this handler returns).
   void read() {
     message_.clear();
-    ws_.async_read(asiows::dynamic_buffer(message_), [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
+    ws_.async_read(message_, [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
       if (ec) return self->finish(ec);
       self->deliver(n);
       while (self->ws_.message_ready()) {
         self->message_.clear();
-        n = self->ws_.try_read(asiows::dynamic_buffer(self->message_), ec);
+        n = self->ws_.try_read(self->message_, ec);
         if (ec) return self->finish(ec);
         self->deliver(n);
       }
