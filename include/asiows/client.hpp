@@ -8,14 +8,15 @@
 //   if (auto ec = client.connect("wss://example.com/feed")) ...
 //   io.run();
 //
-// wss verifies the server's certificate and host name by default (the
-// system's CA store, or options.ca_file). TLS needs asiows::ssl (or
-// ASIOWS_ENABLE_SSL); without it a wss URL fails with an error.
+// wss:// needs enable_wss(context) first, with a context from
+// <asiows/ssl.hpp> (asiows::ssl::make_client_context: the server's
+// certificate and host name are verified); without it a wss URL is refused.
 #ifndef ASIOWS_CLIENT_HPP
 #define ASIOWS_CLIENT_HPP
 
 #include <asiows/connection.hpp>
 #include <asiows/detail/endpoint_connection.hpp>
+#include <asiows/detail/endpoint_transport.hpp>
 #include <asiows/stream.hpp>
 #include <asiows/url.hpp>
 
@@ -26,9 +27,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-#include <asiows/ssl.hpp>
-#endif
 
 #include <algorithm>
 #include <atomic>
@@ -55,7 +53,6 @@ struct client_config {
   std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
   backpressure_policy on_queue_full = backpressure_policy::report; // a client usually wants to know
   std::chrono::milliseconds connect_timeout{10'000}; // resolve + TCP connect + TLS handshake
-  std::string ca_file;                               // wss: trust this CA (PEM) instead of the system store
   // Reconnect after a failed attempt or a lost connection (not after stop()).
   bool reconnect = false;
   std::chrono::milliseconds reconnect_delay{500};       // the first wait; doubles each attempt
@@ -120,9 +117,7 @@ public:
   [[nodiscard]] std::error_code connect(std::string_view url) {
     auto where = parse_url(url);
     if (!where) return make_error_code(error::invalid_url);
-#if !(defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL)
-    if (where->secure) return std::make_error_code(std::errc::protocol_not_supported);
-#endif
+    if (where->secure && !state_->attempt_wss) return std::make_error_code(std::errc::protocol_not_supported);
     if (state_->active.exchange(true)) return asio::error::already_started;
     auto st = state_;
     asio::post(st->control, [st, where = *where] {
@@ -132,6 +127,15 @@ public:
       attempt_connection(st);
     });
     return {};
+  }
+
+  // Lets connect() take wss:// URLs, over TLS with `tls` (an asio::ssl::context
+  // from asiows::ssl::make_client_context, which verifies the server), which
+  // must outlive the client. Call it before connect(). Needs <asiows/ssl.hpp>.
+  template <class TlsContext>
+  void enable_wss(TlsContext& tls) {
+    state_->attempt_wss = [transport = typename detail::tls_transport_of<TlsContext>::type(tls)](
+                              const std::shared_ptr<state>& st) { attempt_over(st, transport); };
   }
 
   // The open connection, or null.
@@ -185,9 +189,7 @@ private:
     bool attempt_timed_out = false; // connect_timeout ended the attempt in progress
     std::function<void()> pending_abort; // drops the connection attempt in progress
     std::uint64_t next_id = 1;
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    std::unique_ptr<asio::ssl::context> tls;
-#endif
+    std::function<void(const std::shared_ptr<state>&)> attempt_wss; // set by enable_wss
 
     mutable std::mutex mutex;
     connection_ptr current; // guarded by mutex
@@ -201,27 +203,18 @@ private:
   };
 
   static void attempt_connection(const std::shared_ptr<state>& st) {
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if (st->where.secure) {
-      if (!st->tls) {
-        try {
-          st->tls = std::make_unique<asio::ssl::context>(ssl::make_client_context(st->options.ca_file));
-        } catch (const std::system_error& e) {
-          return failed(st, e.code());
-        }
-      }
-      auto c = std::make_shared<detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>, UserData>>(
-          st->shared, detail::make_connection_strand(st->executor), *st->tls);
-      return resolve_and_connect(st, c);
-    }
-#endif
-    auto c = std::make_shared<detail::endpoint_connection<asio::ip::tcp::socket, UserData>>(
-        st->shared, detail::make_connection_strand(st->executor));
-    resolve_and_connect(st, c);
+    if (st->where.secure) return st->attempt_wss(st); // connect() refused wss:// without it
+    attempt_over(st, detail::plain_transport{});
   }
 
-  template <class Connection>
-  static void resolve_and_connect(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
+  template <class Transport>
+  static void attempt_over(const std::shared_ptr<state>& st, const Transport& transport) {
+    resolve_and_connect(st, transport.unconnected(st->shared, detail::make_connection_strand(st->executor)), transport);
+  }
+
+  template <class Connection, class Transport>
+  static void resolve_and_connect(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c,
+                                  const Transport& transport) {
     c->ws().set_options(st->options.connection);
     st->pending_abort = [c] { c->abort(); };
     st->attempt_timed_out = false;
@@ -232,33 +225,27 @@ private:
       c->abort();
     });
     auto resolver = std::make_shared<asio::ip::tcp::resolver>(c->ws().get_executor());
-    resolver->async_resolve(st->where.host, st->where.port, [st, c, resolver](std::error_code ec, auto endpoints) {
-      if (ec) return asio::post(st->control, [st, ec] { failed(st, ec); });
-      auto& socket = lowest_socket(c->ws());
-      asio::async_connect(socket, endpoints, [st, c](std::error_code connect_error, const auto&) {
-        if (connect_error) return asio::post(st->control, [st, connect_error] { failed(st, connect_error); });
-        std::error_code ignored;
-        lowest_socket(c->ws()).set_option(asio::ip::tcp::no_delay(true), ignored);
-        secure_then_handshake(st, c);
-      });
-    });
+    resolver->async_resolve(st->where.host, st->where.port,
+                            [st, c, resolver, transport](std::error_code ec, auto endpoints) {
+                              if (ec) return failed_later(st, ec);
+                              asio::async_connect(c->ws().next_layer().lowest_layer(), endpoints,
+                                                  [st, c, transport](std::error_code connect_error, const auto&) {
+                                                    if (connect_error) return failed_later(st, connect_error);
+                                                    secure_then_handshake(st, c, transport);
+                                                  });
+                            });
   }
 
-  template <class Connection>
-  static void secure_then_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if constexpr (std::is_same_v<Connection,
-                                 detail::endpoint_connection<ssl::socket_stream<asio::ip::tcp::socket>, UserData>>) {
-      if (auto failure = ssl::prepare_client(c->ws().next_layer(), st->where.host))
-        return asio::post(st->control, [st, failure] { failed(st, failure); });
-      c->ws().next_layer().async_handshake(asio::ssl::stream_base::client, [st, c](std::error_code ec) {
-        if (ec) return asio::post(st->control, [st, ec] { failed(st, ec); });
-        websocket_handshake(st, c);
-      });
-      return;
-    }
-#endif
-    websocket_handshake(st, c);
+  // After TCP connect: TLS first, when the transport has it, then the WebSocket handshake.
+  template <class Connection, class Transport>
+  static void secure_then_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c,
+                                    const Transport& transport) {
+    std::error_code ignored;
+    c->ws().next_layer().lowest_layer().set_option(asio::ip::tcp::no_delay(true), ignored);
+    transport.client_handshake(c, st->where.host, [st, c](std::error_code ec) {
+      if (ec) return failed_later(st, ec);
+      websocket_handshake(st, c);
+    });
   }
 
   template <class Connection>
@@ -292,6 +279,11 @@ private:
                             });
   }
 
+  // failed(), from a connection's strand.
+  static void failed_later(const std::shared_ptr<state>& st, std::error_code ec) {
+    asio::post(st->control, [st, ec] { failed(st, ec); });
+  }
+
   // A connection attempt failed: report it, then maybe try again.
   static void failed(const std::shared_ptr<state>& st, std::error_code ec) {
     st->connect_timer.cancel();
@@ -314,14 +306,6 @@ private:
     st->retry_timer.async_wait([st](std::error_code ec) {
       if (!ec && !st->stopped) attempt_connection(st);
     });
-  }
-
-  template <class Stream>
-  static asio::ip::tcp::socket& lowest_socket(Stream& ws) {
-    if constexpr (std::is_same_v<typename Stream::next_layer_type, asio::ip::tcp::socket>)
-      return ws.next_layer();
-    else
-      return ws.next_layer().next_layer();
   }
 
   std::shared_ptr<state> state_;

@@ -17,13 +17,14 @@
 // run concurrently. One port serves WebSocket upgrades and, through
 // on_http, plain HTTP (a page and its WebSocket). on_handshake sees every
 // upgrade request first: origin and authentication checks, subprotocols.
-// TLS: link asiows::ssl (or define ASIOWS_ENABLE_SSL) and use listen_tls;
+// TLS: include <asiows/ssl.hpp>, link asiows::ssl, and use listen_tls;
 // connections run OpenSSL on the socket itself (ssl::socket_stream).
 #ifndef ASIOWS_SERVER_HPP
 #define ASIOWS_SERVER_HPP
 
 #include <asiows/connection.hpp>
 #include <asiows/detail/endpoint_connection.hpp>
+#include <asiows/detail/endpoint_transport.hpp>
 #include <asiows/stream.hpp>
 
 #include <asio/any_io_executor.hpp>
@@ -33,9 +34,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-#include <asiows/ssl_socket_stream.hpp>
-#endif
 
 #include <chrono>
 #include <functional>
@@ -147,7 +145,7 @@ public:
 
   // Listens on a TCP address ("127.0.0.1", "::", ...) and port (0: any free port; see port()).
   [[nodiscard]] std::error_code listen(const std::string& address, unsigned short port) {
-    return listen_on<asio::ip::tcp, asio::ip::tcp::socket>(asio::ip::tcp::endpoint(), address, port, nullptr);
+    return listen_on(address, port, detail::plain_transport{});
   }
 
   // Listens on a Unix domain socket at `path` (which must not exist).
@@ -160,17 +158,16 @@ public:
     if (!ec) acceptor->listen(asio::socket_base::max_listen_connections, ec);
     if (ec) return ec;
     state_->add_listener(acceptor);
-    accept_loop<asio::local::stream_protocol::socket>(state_, acceptor, nullptr);
+    accept_loop(state_, acceptor, detail::plain_transport{});
     return {};
   }
 
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-  // Listens for wss:// with `tls` (asiows::ssl::make_server_context), which must outlive the server.
-  [[nodiscard]] std::error_code listen_tls(const std::string& address, unsigned short port, asio::ssl::context& tls) {
-    return listen_on<asio::ip::tcp, ssl::socket_stream<asio::ip::tcp::socket>>(asio::ip::tcp::endpoint(), address,
-                                                                                port, &tls);
+  // Listens for wss:// with `tls` (an asio::ssl::context from asiows::ssl::make_server_context),
+  // which must outlive the server. Needs <asiows/ssl.hpp> (and asiows::ssl).
+  template <class TlsContext>
+  [[nodiscard]] std::error_code listen_tls(const std::string& address, unsigned short port, TlsContext& tls) {
+    return listen_on(address, port, typename detail::tls_transport_of<TlsContext>::type(tls));
   }
-#endif
 
   // The port of the first TCP listener (useful after listening on port 0).
   unsigned short port() const { return state_->first_port; }
@@ -278,14 +275,13 @@ private:
     }
   };
 
-  template <class Protocol, class Socket>
-  std::error_code listen_on(typename Protocol::endpoint, const std::string& address, unsigned short port,
-                            void* tls) {
+  template <class Transport>
+  std::error_code listen_on(const std::string& address, unsigned short port, Transport transport) {
     std::error_code ec;
     const auto ip = asio::ip::make_address(address, ec);
     if (ec) return ec;
-    auto acceptor = std::make_shared<typename Protocol::acceptor>(state_->executor);
-    const typename Protocol::endpoint where(ip, port);
+    auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(state_->executor);
+    const asio::ip::tcp::endpoint where(ip, port);
     acceptor->open(where.protocol(), ec);
     if (!ec) acceptor->set_option(asio::socket_base::reuse_address(true), ec);
     if (!ec) acceptor->bind(where, ec);
@@ -293,24 +289,24 @@ private:
     if (ec) return ec;
     if (state_->first_port == 0) state_->first_port = acceptor->local_endpoint().port();
     state_->add_listener(acceptor);
-    accept_loop<Socket>(state_, acceptor, tls);
+    accept_loop(state_, acceptor, transport);
     return {};
   }
 
-  template <class Socket, class Acceptor>
-  static void accept_loop(std::shared_ptr<state> st, std::shared_ptr<Acceptor> acceptor, void* tls) {
+  template <class Acceptor, class Transport>
+  static void accept_loop(std::shared_ptr<state> st, std::shared_ptr<Acceptor> acceptor, Transport transport) {
     // Each connection on a strand of its own, unless the io_context has only one thread.
     const asio::any_io_executor executor =
         st->options.single_threaded ? st->executor : detail::make_connection_strand(st->executor);
-    acceptor->async_accept(executor, [st, acceptor, tls](std::error_code ec, auto socket) {
+    acceptor->async_accept(executor, [st, acceptor, transport](std::error_code ec, auto socket) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open() || st->stopping) return;
-      if (!ec) start_connection<Socket>(st, std::move(socket), tls);
-      accept_loop<Socket>(st, acceptor, tls);
+      if (!ec) start_connection(st, std::move(socket), transport);
+      accept_loop(st, acceptor, transport);
     });
   }
 
-  template <class Socket, class RawSocket>
-  static void start_connection(const std::shared_ptr<state>& st, RawSocket raw, void* tls) {
+  template <class RawSocket, class Transport>
+  static void start_connection(const std::shared_ptr<state>& st, RawSocket raw, const Transport& transport) {
     std::string remote;
     std::error_code ec;
     const auto peer = raw.remote_endpoint(ec);
@@ -321,28 +317,13 @@ private:
     } else {
       (void)peer;
     }
-    std::shared_ptr<detail::endpoint_connection<Socket, UserData>> c;
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if constexpr (std::is_same_v<Socket, ssl::socket_stream<asio::ip::tcp::socket>>)
-      c = std::make_shared<detail::endpoint_connection<Socket, UserData>>(st->shared, std::move(raw),
-                                                                *static_cast<asio::ssl::context*>(tls));
-    else
-#endif
-      c = std::make_shared<detail::endpoint_connection<Socket, UserData>>(st->shared, std::move(raw));
-    (void)tls;
+    auto c = transport.accepted(st->shared, std::move(raw));
     c->ws().set_options(st->options.connection);
     auto request = std::make_shared<http_request>();
-#if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
-    if constexpr (std::is_same_v<Socket, ssl::socket_stream<asio::ip::tcp::socket>>) {
-      c->ws().start_handshake_timeout(); // a TLS handshake that stalls is dropped too
-      c->ws().next_layer().async_handshake(asio::ssl::stream_base::server,
-                                           [st, c, request, remote](std::error_code tls_error) {
-                                             if (!tls_error) read_request(st, c, request, remote);
-                                           });
-      return;
-    }
-#endif
-    read_request(st, c, request, remote);
+    // TLS first, when the transport has it.
+    transport.server_handshake(c, [st, c, request, remote](std::error_code tls_error) {
+      if (!tls_error) read_request(st, c, request, remote);
+    });
   }
 
   // Reads the request head and routes it: upgrade, plain HTTP, or refusal.

@@ -14,11 +14,6 @@
 #ifndef ASIOWS_SSL_HPP
 #define ASIOWS_SSL_HPP
 
-// server.hpp and client.hpp offer wss where this is defined (the asiows::ssl
-// CMake target defines it; include this header first otherwise).
-#ifndef ASIOWS_ENABLE_SSL
-#define ASIOWS_ENABLE_SSL 1
-#endif
 
 #include <asiows/ssl_socket_stream.hpp>
 #include <asiows/stream.hpp>
@@ -110,5 +105,8 @@ std::error_code prepare_client(socket_stream<Socket>& stream, const std::string&
 }
 
 } // namespace asiows::ssl
+
+// wss for the endpoints (server::listen_tls, client::enable_wss).
+#include <asiows/detail/tls_transport.hpp>
 
 #endif

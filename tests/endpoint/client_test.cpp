@@ -75,6 +75,7 @@ TEST_CASE("client: refuses URLs it cannot use") {
   asiows::client client(io);
   CHECK(client.connect("http://example.com/") == asiows::error::invalid_url);
   CHECK(client.connect("ws://host/#fragment") == asiows::error::invalid_url);
+  CHECK(client.connect("wss://example.com/") == std::errc::protocol_not_supported); // no enable_wss
   CHECK(client.send("nobody to send to") == asiows::send_status::closed);
 }
 
@@ -151,7 +152,7 @@ TEST_CASE("client and server over wss, with verification") {
 
   SECTION("a trusted certificate for the name") {
     asiows::client_config<> opts;
-    opts.ca_file = cert_dir + "/ca.pem";
+    auto client_tls = asiows::ssl::make_client_context(cert_dir + "/ca.pem");
     std::string reply;
     opts.on_open = [](const connection_ptr& c) { c->send("secure"); };
     opts.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
@@ -159,6 +160,7 @@ TEST_CASE("client and server over wss, with verification") {
       c->close(1000, {});
     };
     asiows::client client(io, std::move(opts));
+    client.enable_wss(client_tls);
     REQUIRE_FALSE(client.connect("wss://localhost:" + port + "/"));
     run_for(io, 500ms);
     CHECK(reply == "secure");
@@ -168,12 +170,13 @@ TEST_CASE("client and server over wss, with verification") {
     const std::string host = ca == "/ca.pem" ? "127.0.0.2" : "localhost"; // 127.0.0.2 is not in the certificate
     if (host == "127.0.0.2") REQUIRE_FALSE(server.listen_tls("127.0.0.2", server.port(), tls));
     asiows::client_config<> opts;
-    opts.ca_file = cert_dir + ca;
+    auto client_tls = asiows::ssl::make_client_context(cert_dir + ca);
     std::error_code failure;
     bool opened = false;
     opts.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
     opts.on_open = [&](const connection_ptr&) { opened = true; };
     asiows::client client(io, std::move(opts));
+    client.enable_wss(client_tls);
     REQUIRE_FALSE(client.connect("wss://" + host + ":" + port + "/"));
     run_for(io, 500ms);
     CHECK_FALSE(opened);
@@ -194,6 +197,8 @@ TEST_CASE("client: a TLS handshake that never ends meets connect_timeout as erro
   std::vector<std::error_code> errors;
   config.on_error = [&](const connection_ptr&, std::error_code ec) { errors.push_back(ec); };
   asiows::client client(io, std::move(config));
+  auto client_tls = asiows::ssl::make_client_context();
+  client.enable_wss(client_tls);
   REQUIRE_FALSE(client.connect("wss://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/"));
   run_for(io, 500ms);
   CHECK(errors == std::vector<std::error_code>{asiows::error::timeout});

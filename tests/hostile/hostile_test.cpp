@@ -409,7 +409,7 @@ TEST_CASE("hostile: garbage instead of a ClientHello, and a TLS handshake that s
 
   // A real wss client is still served.
   asiows::client_config<> client_opts;
-  client_opts.ca_file = cert_dir + "/ca.pem";
+  auto client_tls = asiows::ssl::make_client_context(cert_dir + "/ca.pem");
   std::string reply;
   client_opts.on_open = [](const connection_ptr& c) { c->send("after the garbage"); };
   client_opts.on_message = [&](const connection_ptr& c, std::string_view m, message_kind) {
@@ -417,6 +417,7 @@ TEST_CASE("hostile: garbage instead of a ClientHello, and a TLS handshake that s
     c->close(1000, {});
   };
   asiows::client client(peer_io, std::move(client_opts));
+  client.enable_wss(client_tls);
   REQUIRE_FALSE(client.connect("wss://localhost:" + std::to_string(server.port()) + "/"));
   run_for(peer_io, 1000ms);
   CHECK(reply == "after the garbage");

@@ -17,6 +17,7 @@
 #include "loopback.hpp"
 
 #include <atomic>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -185,7 +186,8 @@ struct allocation_counts {
 // endpoint at `url`, warm first; the allocations of the measured rounds.
 // The server echoes (test::echo_config).
 allocation_counts endpoint_echo_allocations(asio::io_context& io, asiows::server<>& server, const std::string& url,
-                                            asiows::client_config<> client_config = {}) {
+                                            const std::function<void(asiows::client<>&)>& prepare = {}) {
+  asiows::client_config<> client_config;
   const std::vector<std::string> payloads{"tick", std::string(200, 'x'), "{\"price\":101.5}", std::string(3000, 'y')};
   std::size_t received = 0, mismatches = 0;
   int rounds_left = 50; // warm-up first
@@ -205,6 +207,7 @@ allocation_counts endpoint_echo_allocations(asio::io_context& io, asiows::server
     done = true;
   };
   asiows::client client(io, std::move(client_config));
+  if (prepare) prepare(client);
   REQUIRE_FALSE(client.connect(url));
   run_until(io, done);
 
@@ -238,10 +241,9 @@ TEST_CASE("wss: the endpoints echo pipelined messages without allocating once wa
   auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
   asiows::server server(io, test::echo_config());
   REQUIRE_FALSE(server.listen_tls("127.0.0.1", 0, tls));
-  asiows::client_config<> client_config;
-  client_config.ca_file = cert_dir + "/ca.pem";
+  auto client_tls = asiows::ssl::make_client_context(cert_dir + "/ca.pem");
   const auto during = endpoint_echo_allocations(io, server, "wss://localhost:" + std::to_string(server.port()) + "/",
-                                                std::move(client_config));
+                                                [&](asiows::client<>& client) { client.enable_wss(client_tls); });
   INFO(during.by_operator_new << " allocations by operator new, " << during.by_openssl
                               << " by OpenSSL, for 1200 messages each way");
   CHECK(during.by_operator_new == 0);
