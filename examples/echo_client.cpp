@@ -1,8 +1,10 @@
 // echo_client: connects to a WebSocket URL, sends each line of its input as
-// a text message and prints what comes back. Written as a C++20 coroutine.
+// a text message and prints what comes back. Written as a C++20 coroutine
+// on the client endpoint.
 //
-// Shows: resolving a ws:// or wss:// URL, TLS with verification, the
-// handshake, and reading and writing with co_await.
+// Shows: the coroutine style (client::async_connect, connection::async_receive),
+// wss with verification (enable_wss), and the end of a connection as the end
+// of a receive loop.
 //
 // Run:  ./build/gcc-cxx20/examples/echo_client ws://127.0.0.1:9001/ [--ca ca.pem]
 //       (type lines; end with Ctrl-D)
@@ -17,55 +19,39 @@
 
 #if defined(ASIO_HAS_CO_AWAIT)
 
-using tcp = asio::ip::tcp;
-
-// Sends each line, prints each echo, then closes the connection.
-template <class Stream>
-asio::awaitable<void> converse(Stream& ws, const asiows::url& where) {
-  co_await ws.async_handshake(where.host_header(), where.target, asio::use_awaitable);
-  std::printf("connected to %s://%s%s\n", where.secure ? "wss" : "ws", where.host_header().c_str(), where.target.c_str());
+// Sends each line and prints its echo, then closes and waits for the close to finish.
+asio::awaitable<void> converse(asiows::client<>& client, const std::string& url) {
+  const asiows::connection_ptr ws = co_await client.async_connect(url, asio::use_awaitable);
+  std::printf("connected to %s\n", url.c_str());
   for (std::string line; std::getline(std::cin, line);) {
-    co_await ws.async_write(asiows::message_kind::text, asio::buffer(line), asio::use_awaitable);
-    std::string reply;
-    co_await ws.async_read(asio::dynamic_buffer(reply), asio::use_awaitable);
-    std::printf("< %s\n", reply.c_str());
+    ws->send(line);
+    const asiows::message reply = co_await ws->async_receive(asio::use_awaitable);
+    std::printf("< %s\n", reply.payload.c_str());
   }
-  co_await ws.async_close(asiows::close_code::normal, "bye", asio::use_awaitable);
-}
-
-asio::awaitable<void> run(asiows::url where, std::string ca_file) {
-  auto executor = co_await asio::this_coro::executor;
-  tcp::resolver resolver(executor);
-  const auto endpoints = co_await resolver.async_resolve(where.host, where.port, asio::use_awaitable);
-  if (!where.secure) {
-    asiows::stream<tcp::socket> ws(executor);
-    co_await asio::async_connect(ws.next_layer(), endpoints, asio::use_awaitable);
-    co_await converse(ws, where);
-  } else {
-    asio::ssl::context tls = asiows::ssl::make_client_context(ca_file); // verifies the server
-    asiows::stream<asio::ssl::stream<tcp::socket>> ws(executor, tls);
-    co_await asio::async_connect(ws.next_layer().next_layer(), endpoints, asio::use_awaitable);
-    if (auto failure = asiows::ssl::prepare_client(ws.next_layer(), where.host)) throw std::system_error(failure);
-    co_await ws.next_layer().async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
-    co_await converse(ws, where);
+  ws->close(asiows::close_code::normal, "bye");
+  try {
+    for (;;) co_await ws->async_receive(asio::use_awaitable); // until the close handshake ends
+  } catch (const std::system_error& end) {
+    if (end.code() != asiows::error::closed) throw;
   }
 }
 
 int main(int argc, char** argv) {
-  const auto where = argc > 1 ? asiows::parse_url(argv[1]) : std::nullopt;
-  if (!where) {
-    std::fprintf(stderr, "usage: %s ws[s]://host[:port]/path [--ca ca.pem]\n", argv[0]);
-    return 2;
-  }
+  const std::string url = argc > 1 ? argv[1] : "";
   const std::string ca_file = argc > 3 && std::string(argv[2]) == "--ca" ? argv[3] : "";
   asio::io_context io;
+  asio::ssl::context tls = asiows::ssl::make_client_context(ca_file); // verifies the server
+  asiows::client client(io);                                         // no on_message: read with async_receive
+  client.enable_wss(tls);
   int status = 0;
-  asio::co_spawn(io, run(*where, ca_file), [&](std::exception_ptr failure) {
+  asio::co_spawn(io, converse(client, url), [&](std::exception_ptr failure) {
+    client.stop();
     if (!failure) return;
     try {
       std::rethrow_exception(failure);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "error: %s\n", e.what());
+      std::fprintf(stderr, "usage: %s ws[s]://host[:port]/path [--ca ca.pem]\n", argv[0]);
       status = 1;
     }
   });

@@ -17,11 +17,14 @@
 #include <asiows/connection.hpp>
 #include <asiows/detail/endpoint_connection.hpp>
 #include <asiows/detail/endpoint_transport.hpp>
+#include <asiows/detail/handoff.hpp>
 #include <asiows/stream.hpp>
 #include <asiows/url.hpp>
 
 #include <asio/connect.hpp>
 #include <asio/any_io_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/dispatch.hpp>
 #include <asio/execution_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/steady_timer.hpp>
@@ -115,18 +118,37 @@ public:
   // connection at a time: while the client is active (until stop()), another
   // connect() returns asio::error::already_started.
   [[nodiscard]] std::error_code connect(std::string_view url) {
-    auto where = parse_url(url);
-    if (!where) return make_error_code(error::invalid_url);
-    if (where->secure && !state_->attempt_wss) return std::make_error_code(std::errc::protocol_not_supported);
+    asiows::url where;
+    if (auto refused = check_url(*state_, url, where)) return refused;
     if (state_->active.exchange(true)) return asio::error::already_started;
     auto st = state_;
-    asio::post(st->control, [st, where = *where] {
-      st->where = where;
-      st->stopped = false;
-      st->attempt = 0;
-      attempt_connection(st);
-    });
+    asio::post(st->control, [st, where] { start(st, where); });
     return {};
+  }
+
+  // The coroutine style: connects to `url` unless the client is already active,
+  // and completes with the next connection that opens:
+  // void(std::error_code, connection_ptr). With reconnect, failed attempts are
+  // retried with backoff (each reported to on_error) and a lost connection is
+  // replaced: call it again for the next one. Without, a failed attempt
+  // completes it with why. operation_aborted after stop(). Leave on_message
+  // empty to read with connection::async_receive.
+  template <class CompletionToken = asio::default_completion_token_t<asio::any_io_executor>>
+  auto async_connect(std::string_view url,
+                     CompletionToken&& token = asio::default_completion_token_t<asio::any_io_executor>()) {
+    return asio::async_initiate<CompletionToken, void(std::error_code, connection_ptr)>(
+        [st = state_, text = std::string(url)](auto handler) {
+          asiows::url where;
+          if (auto refused = check_url(*st, text, where))
+            return detail::handoff<connection_ptr>::complete_now(std::move(handler), st->control, refused);
+          const bool start_now = !st->active.exchange(true);
+          asio::dispatch(st->control, [st, where, start_now, handler = std::move(handler)]() mutable {
+            if (!st->opened) st->opened = std::make_shared<detail::handoff<connection_ptr>>(st->control, 1);
+            if (start_now) start(st, where);
+            st->opened->take(std::move(handler));
+          });
+        },
+        token);
   }
 
   // Lets connect() take wss:// URLs, over TLS with `tls` (an asio::ssl::context
@@ -159,6 +181,7 @@ public:
       st->retry_timer.cancel();
       st->connect_timer.cancel();
       if (st->pending_abort) st->pending_abort();
+      if (st->opened) st->opened->offer_error(asio::error::operation_aborted);
       if (auto c = st->take_current()) c->close(code, reason);
     });
   }
@@ -182,7 +205,7 @@ private:
     asio::steady_timer retry_timer;
     asio::steady_timer connect_timer;
     std::minstd_rand random; // jitter only
-    url where;
+    asiows::url where;
     std::atomic<bool> active{false}; // between connect() and stop()
     bool stopped = false;
     unsigned attempt = 0;
@@ -190,6 +213,7 @@ private:
     std::function<void()> pending_abort; // drops the connection attempt in progress
     std::uint64_t next_id = 1;
     std::function<void(const std::shared_ptr<state>&)> attempt_wss; // set by enable_wss
+    std::shared_ptr<detail::handoff<connection_ptr>> opened;         // async_connect's, once it is used
 
     mutable std::mutex mutex;
     connection_ptr current; // guarded by mutex
@@ -201,6 +225,23 @@ private:
       return c;
     }
   };
+
+  // Whether `text` is a URL this client can connect to (into `where`), or why not.
+  static std::error_code check_url(const state& st, std::string_view text, url& where) {
+    auto parsed = parse_url(text);
+    if (!parsed) return make_error_code(error::invalid_url);
+    if (parsed->secure && !st.attempt_wss) return std::make_error_code(std::errc::protocol_not_supported);
+    where = *parsed;
+    return {};
+  }
+
+  // On the control strand: the first attempt at `where`.
+  static void start(const std::shared_ptr<state>& st, const url& where) {
+    st->where = where;
+    st->stopped = false;
+    st->attempt = 0;
+    attempt_connection(st);
+  }
 
   static void attempt_connection(const std::shared_ptr<state>& st) {
     if (st->where.secure) return st->attempt_wss(st); // connect() refused wss:// without it
@@ -275,6 +316,7 @@ private:
                                 const std::uint64_t id = st->next_id++;
                                 asio::post(c->ws().get_executor(),
                                            [st, c, path, id] { c->open(id, path, st->where.host_header()); });
+                                if (st->opened) st->opened->offer_newest(c);
                               });
                             });
   }
@@ -290,6 +332,7 @@ private:
     st->pending_abort = nullptr;
     if (st->stopped) return;
     if (st->attempt_timed_out) ec = error::timeout; // what the abort cut short says operation_aborted
+    if (st->opened && !st->options.reconnect) st->opened->offer_error(ec);
     if (st->shared->on_error) st->shared->on_error(nullptr, ec);
     schedule_retry(st);
   }

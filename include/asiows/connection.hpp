@@ -9,6 +9,11 @@
 
 #include <asiows/core/close_code.hpp>
 #include <asiows/core/protocol.hpp>
+#include <asiows/detail/handoff.hpp>
+
+#include <asio/async_result.hpp>
+#include <asio/error.hpp>
+#include <asio/system_executor.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -40,9 +45,33 @@ enum class backpressure_policy {
   report,
 };
 
+// A message as async_receive gives it.
+struct message {
+  message_kind kind = message_kind::text;
+  std::string payload;
+  bool is_text() const noexcept { return kind == message_kind::text; }
+};
+
 class connection {
 public:
   virtual ~connection() = default;
+
+  // The coroutine style (an endpoint whose config has no on_message): the next
+  // message; after the last, the end: error::closed after a close handshake
+  // (close_code() in on_close), or why it failed. The connection reads the
+  // next message once this one is taken. Completion:
+  // void(std::error_code, message). Any thread; one receive at a time.
+  // With on_message set, messages go there and this fails with operation_not_supported.
+  template <class CompletionToken = asio::default_completion_token_t<asio::any_io_executor>>
+  auto async_receive(CompletionToken&& token = asio::default_completion_token_t<asio::any_io_executor>()) {
+    return asio::async_initiate<CompletionToken, void(std::error_code, message)>(
+        [inbox = inbox_](auto handler) {
+          if (inbox) return inbox->take(std::move(handler));
+          detail::handoff<message>::complete_now(std::move(handler), asio::system_executor(),
+                                                 asio::error::operation_not_supported);
+        },
+        token);
+  }
 
   // Queues a message. The shared form lets a broadcast share one buffer.
   // With permessage-deflate agreed, `compress` overrides the endpoint's size
@@ -80,6 +109,8 @@ public:
   const std::string& remote_address() const noexcept { return remote_address_; }
 
 protected:
+  std::shared_ptr<detail::handoff<message>> inbox_; // the coroutine style's messages; null with on_message
+
   virtual send_status send_copy(std::string_view message, message_kind kind, compress_mode compress) = 0;
 
   std::uint64_t id_ = 0;

@@ -25,9 +25,12 @@
 #include <asiows/connection.hpp>
 #include <asiows/detail/endpoint_connection.hpp>
 #include <asiows/detail/endpoint_transport.hpp>
+#include <asiows/detail/handoff.hpp>
 #include <asiows/stream.hpp>
 
 #include <asio/any_io_executor.hpp>
+#include <asio/async_result.hpp>
+#include <asio/dispatch.hpp>
 #include <asio/execution_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/local/stream_protocol.hpp>
@@ -195,6 +198,25 @@ public:
 
   std::vector<connection_ptr> connections() const { return state_->snapshot(); }
 
+  // The coroutine style: the next connection that opens (its upgrade accepted,
+  // on_open run). Completion: void(std::error_code, connection_ptr);
+  // operation_aborted after shutdown() or when the server is destroyed.
+  // Connections that open while nobody waits are kept, up to a backlog of
+  // 64; past it they are closed with 1013 (Try Again Later). Leave on_message
+  // empty to read with connection::async_receive.
+  template <class CompletionToken = asio::default_completion_token_t<asio::any_io_executor>>
+  auto async_accept(CompletionToken&& token = asio::default_completion_token_t<asio::any_io_executor>()) {
+    return asio::async_initiate<CompletionToken, void(std::error_code, connection_ptr)>(
+        [st = state_](auto handler) {
+          asio::dispatch(st->control, [st, handler = std::move(handler)]() mutable {
+            if (!st->accepted) st->accepted = std::make_shared<detail::handoff<connection_ptr>>(st->control, 64);
+            if (st->stopping) st->accepted->end(asio::error::operation_aborted);
+            st->accepted->take(std::move(handler));
+          });
+        },
+        token);
+  }
+
   endpoint_statistics statistics() const { return state_->shared->snapshot(); }
 
   // Graceful shutdown: stops accepting, sends every connection Close 1001
@@ -205,6 +227,7 @@ public:
     asio::post(st->control, [st] {
       st->stopping = true;
       st->close_listeners();
+      if (st->accepted) st->accepted->end(asio::error::operation_aborted);
       const auto open = st->snapshot();
       if (open.empty()) return; // nothing to wait for
       for (auto& c : open) c->close(close_code::going_away, "server shutting down");
@@ -220,7 +243,10 @@ private:
   void drop_everything() {
     if (!state_) return;
     auto st = state_;
-    asio::post(st->control, [st] { st->close_listeners(); });
+    asio::post(st->control, [st] {
+      st->close_listeners();
+      if (st->accepted) st->accepted->end(asio::error::operation_aborted);
+    });
     for (auto& c : st->snapshot()) c->abort();
   }
 
@@ -240,6 +266,7 @@ private:
     std::function<http_reply(const http_request&)> on_http;
     config_type options; // the limits (its handlers were moved out)
     asio::steady_timer shutdown_timer;
+    std::shared_ptr<detail::handoff<connection_ptr>> accepted; // async_accept's, once it is used (control)
     std::atomic<bool> stopping{false};
     unsigned short first_port = 0;
 
@@ -360,6 +387,9 @@ private:
           st->open.emplace(id, c);
         }
         c->open(id, std::string(request->path()), remote);
+        asio::post(st->control, [st, c] {
+          if (st->accepted && !st->accepted->try_offer(c)) c->close(close_code::try_again_later, "server busy");
+        });
       });
     });
   }

@@ -6,6 +6,7 @@
 #define ASIOWS_DETAIL_ENDPOINT_CONNECTION_HPP
 
 #include <asiows/connection.hpp>
+#include <asiows/detail/handoff.hpp>
 #include <asiows/detail/send_queue.hpp>
 #include <asiows/message_buffer.hpp>
 #include <asiows/stream.hpp>
@@ -97,7 +98,11 @@ class endpoint_connection final : public connection_of<UserData>,
 public:
   template <class... Args>
   explicit endpoint_connection(std::shared_ptr<shared_type> shared, Args&&... args)
-      : ws_(std::forward<Args>(args)...), shared_(std::move(shared)) {}
+      : ws_(std::forward<Args>(args)...), shared_(std::move(shared)) {
+    // Without on_message, messages wait for async_receive; past inbox_capacity of them the
+    // connection stops reading until one is taken (Python websockets' max_queue, 16, too).
+    if (!shared_->on_message) this->inbox_ = std::make_shared<handoff<message>>(ws_.get_executor(), inbox_capacity);
+  }
 
   stream<Socket>& ws() noexcept { return ws_; }
 
@@ -182,6 +187,7 @@ private:
   // received before reading again: the replies it queues meanwhile leave
   // in one write (pump() runs after this handler returns).
   void read() {
+    if (this->inbox_) return read_for_receive();
     message_.clear();
     ws_.async_read(message_, [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
       if (ec) return self->finish(ec);
@@ -193,6 +199,20 @@ private:
         self->deliver(n);
       }
       self->read();
+    });
+  }
+
+  // The coroutine style: each message is handed to async_receive; with the inbox full the
+  // next read waits until one is taken (the peer is then held back by TCP, as by a slow handler).
+  void read_for_receive() {
+    message_.clear();
+    ws_.async_read(message_, [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
+      if (ec) return self->finish(ec);
+      ++self->shared_->messages_in;
+      self->shared_->bytes_in += n;
+      self->report_compression_memory();
+      message next{self->ws_.got_text() ? message_kind::text : message_kind::binary, std::string(self->message_.view())};
+      self->inbox_->offer(std::move(next), [self] { self->read(); });
     });
   }
 
@@ -307,6 +327,7 @@ private:
       std::lock_guard<std::mutex> lock(mutex_);
       closing_ = true;
     }
+    if (this->inbox_) this->inbox_->end(ec);
     if (!opened_) return;
     auto self = this->shared_from_this();
     if (ec == error::closed) {
@@ -318,6 +339,8 @@ private:
     --shared_->open_connections;
     if (shared_->on_finished) shared_->on_finished(this->id_);
   }
+
+  static constexpr std::size_t inbox_capacity = 16;
 
   stream<Socket> ws_;
   std::shared_ptr<shared_type> shared_;

@@ -1,0 +1,207 @@
+// The coroutine style of the endpoints: server::async_accept, client::async_connect
+// (with the same reconnect policy as the handler style), connection::async_receive.
+// Built twice where it can be: with the system's Asio, and (clang++) with the newest.
+#include <asiows/asiows.hpp>
+
+#include "await.hpp"
+#include "catch.hpp"
+#include "endpoint/echo_config.hpp"
+#include "loopback.hpp"
+
+#include <string>
+#include <vector>
+
+using namespace test;
+using asiows::connection_ptr;
+using asiows::message_kind;
+
+namespace {
+
+unsigned short free_port(asio::io_context& io) {
+  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  return probe.local_endpoint().port();
+}
+
+} // namespace
+
+TEST_CASE("coroutine style: async_receive on a connection with on_message fails with operation_not_supported") {
+  asio::io_context io;
+  asiows::server server(io, echo_config());
+  REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+  asiows::client_config<> config;
+  connection_ptr opened;
+  config.on_open = [&](const connection_ptr& c) { opened = c; };
+  config.on_message = [](const connection_ptr&, std::string_view, message_kind) {};
+  asiows::client client(io, std::move(config));
+  REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/"));
+  run_for(io, std::chrono::milliseconds(200));
+  REQUIRE(opened);
+  std::error_code result;
+  bool completed = false;
+  opened->async_receive([&](std::error_code ec, asiows::message) {
+    result = ec;
+    completed = true;
+  });
+  CHECK_FALSE(completed); // never inside the call
+  run_for(io, std::chrono::milliseconds(20));
+  CHECK(completed);
+  CHECK(result == asio::error::operation_not_supported);
+}
+
+TEST_CASE("coroutine style with callbacks: accept, connect, receive until the close") {
+  asio::io_context io;
+  asiows::server server(io); // no on_message: connections are read with async_receive
+  REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+  std::vector<std::string> server_saw;
+  std::error_code server_end;
+  std::function<void(connection_ptr)> serve = [&](connection_ptr c) {
+    c->async_receive([&, c](std::error_code ec, asiows::message m) {
+      if (ec) {
+        server_end = ec;
+        return;
+      }
+      server_saw.push_back(m.payload);
+      c->send("echo:" + m.payload, m.kind);
+      serve(c);
+    });
+  };
+  server.async_accept([&](std::error_code ec, connection_ptr c) {
+    REQUIRE_FALSE(ec);
+    serve(c);
+  });
+
+  asiows::client client(io);
+  std::vector<std::string> client_saw;
+  std::error_code client_end;
+  std::function<void(connection_ptr)> receive = [&](connection_ptr c) {
+    c->async_receive([&, c](std::error_code ec, asiows::message m) {
+      if (ec) {
+        client_end = ec;
+        return;
+      }
+      client_saw.push_back(m.payload);
+      if (client_saw.size() == 3) c->close(asiows::close_code::normal, "done");
+      receive(c);
+    });
+  };
+  client.async_connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/", [&](std::error_code ec, connection_ptr c) {
+    REQUIRE_FALSE(ec);
+    for (const char* text : {"one", "two", "three"}) c->send(text);
+    receive(c);
+  });
+  run_for(io, std::chrono::milliseconds(500));
+  CHECK(server_saw == std::vector<std::string>{"one", "two", "three"});
+  CHECK(client_saw == std::vector<std::string>{"echo:one", "echo:two", "echo:three"});
+  CHECK(client_end == asiows::error::closed);
+  CHECK(server_end == asiows::error::closed);
+}
+
+TEST_CASE("coroutine style: async_connect without reconnect reports a refused connection, and stop() ends a wait") {
+  asio::io_context io;
+  const unsigned short port = free_port(io);
+  asiows::client client(io);
+  std::error_code result;
+  client.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/",
+                       [&](std::error_code ec, connection_ptr c) {
+                         result = ec;
+                         CHECK_FALSE(c);
+                       });
+  run_for(io, std::chrono::milliseconds(200));
+  CHECK(result == asio::error::connection_refused);
+
+  asiows::client_config<> config;
+  config.reconnect = true;
+  config.reconnect_delay = std::chrono::milliseconds(20);
+  asiows::client retrying(io, std::move(config));
+  std::error_code waited = asio::error::would_block;
+  retrying.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/",
+                         [&](std::error_code ec, connection_ptr) { waited = ec; });
+  run_for(io, std::chrono::milliseconds(150));
+  CHECK(waited == asio::error::would_block); // still retrying
+  retrying.stop();
+  run_for(io, std::chrono::milliseconds(50));
+  CHECK(waited == asio::error::operation_aborted);
+}
+
+#if defined(ASIO_HAS_CO_AWAIT)
+#include <asio/co_spawn.hpp>
+#include <asio/detached.hpp>
+#include <asio/use_awaitable.hpp>
+
+namespace {
+
+asio::awaitable<void> echo_each(connection_ptr c) {
+  try {
+    for (;;) {
+      asiows::message m = co_await c->async_receive(asio::use_awaitable);
+      c->send(m.payload, m.kind);
+    }
+  } catch (const std::system_error&) {
+    // the end: error::closed, or why it failed
+  }
+}
+
+asio::awaitable<void> accept_loop(asiows::server<>& server) {
+  try {
+    for (;;) {
+      connection_ptr c = co_await server.async_accept(asio::use_awaitable);
+      asio::co_spawn(co_await asio::this_coro::executor, echo_each(c), asio::detached);
+    }
+  } catch (const std::system_error&) {
+    // operation_aborted: the server shut down
+  }
+}
+
+} // namespace
+
+TEST_CASE("coroutine style with co_await: a client that reconnects by itself, read as a loop of connections") {
+  asio::io_context io;
+  const unsigned short port = free_port(io);
+  auto server = std::make_unique<asiows::server<>>(io);
+  REQUIRE_FALSE(server->listen("127.0.0.1", port));
+  asio::co_spawn(io, accept_loop(*server), asio::detached);
+
+  asiows::client_config<> config;
+  config.reconnect = true;
+  config.reconnect_delay = std::chrono::milliseconds(20);
+  config.reconnect_max_delay = std::chrono::milliseconds(40);
+  asiows::client client(io, std::move(config));
+  std::vector<std::string> log;
+  bool finished = false;
+  auto run_client = [&]() -> asio::awaitable<void> {
+    const std::string url = "ws://127.0.0.1:" + std::to_string(port) + "/";
+    for (int round = 0; round < 2; ++round) {
+      connection_ptr ws = co_await client.async_connect(url, asio::use_awaitable);
+      ws->send("round " + std::to_string(round));
+      try {
+        for (;;) {
+          asiows::message m = co_await ws->async_receive(asio::use_awaitable);
+          log.push_back(m.payload);
+        }
+      } catch (const std::system_error& e) {
+        log.push_back(e.code() == asiows::error::closed ? "closed" : "failed: " + e.code().message());
+      }
+    }
+    finished = true;
+  };
+  asio::co_spawn(io, run_client(), asio::detached);
+  run_for(io, std::chrono::milliseconds(200));
+  REQUIRE(log == std::vector<std::string>{"round 0"});
+
+  // The server goes away (its connections get 1001) and comes back: the client's loop reconnects.
+  server->shutdown();
+  run_for(io, std::chrono::milliseconds(200));
+  server = std::make_unique<asiows::server<>>(io);
+  REQUIRE_FALSE(server->listen("127.0.0.1", port));
+  asio::co_spawn(io, accept_loop(*server), asio::detached);
+  run_for(io, std::chrono::milliseconds(400));
+  REQUIRE(log.size() >= 3);
+  CHECK(log[1] == "closed");
+  CHECK(log[2] == "round 1");
+  client.stop();
+  run_for(io, std::chrono::milliseconds(100));
+  CHECK(finished);
+  server->shutdown();
+  run_for(io, std::chrono::milliseconds(50));
+}
+#endif
