@@ -92,7 +92,6 @@ private:
       s.gather.clear(); // the rest of a frame: nothing may go between its bytes
     } else {
       s.refill_pongs_out();
-      s.gather_control_first();
       const std::size_t remaining = total_ - sent_;
       const std::size_t fragment = s.settings.auto_fragment_size;
       const std::size_t frame_size = fragment == 0 ? remaining : std::min(fragment, remaining);
@@ -101,7 +100,10 @@ private:
         result_ = failure;
         return false;
       }
-      s.gather.push_back(asio::buffer(prefix_.bytes.data(), prefix_.size));
+      // The header goes out from the stream's storage, after the owed pongs, never from this
+      // operation's: the operation moves between the steps of a write the next layer takes in pieces.
+      s.control_out.insert(s.control_out.end(), prefix_.bytes.data(), prefix_.bytes.data() + prefix_.size);
+      s.gather_control_first();
       frame_left_ = frame_size;
       mask_offset_ = 0;
     }
