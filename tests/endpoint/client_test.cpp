@@ -16,15 +16,6 @@ using namespace test;
 using asiows::connection_ptr;
 using asiows::message_kind;
 
-namespace {
-
-// A TCP port nothing listens on (bound, then released).
-unsigned short free_port(asio::io_context& io) {
-  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  return probe.local_endpoint().port();
-}
-
-} // namespace
 
 TEST_CASE("client: reconnects with growing delays until a server appears, then stops cleanly") {
   asio::io_context io;

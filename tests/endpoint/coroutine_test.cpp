@@ -15,14 +15,6 @@ using namespace test;
 using asiows::connection_ptr;
 using asiows::message_kind;
 
-namespace {
-
-unsigned short free_port(asio::io_context& io) {
-  tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  return probe.local_endpoint().port();
-}
-
-} // namespace
 
 TEST_CASE("coroutine style: async_receive on a connection with on_message fails with operation_not_supported") {
   asio::io_context io;
