@@ -45,9 +45,8 @@ inline constexpr bool deflate_available =
 // Feeds the buffered bytes to a handshake reader; true once it has finished.
 template <class NextLayer, class Reader>
 bool feed_buffered(stream_impl<NextLayer>& s, Reader& reader) {
-  const auto progress = reader.feed(reinterpret_cast<const char*>(s.read_buffer.data()) + s.read_begin,
-                                    s.read_end - s.read_begin);
-  s.read_begin += progress.consumed;
+  const auto progress = reader.feed(reinterpret_cast<const char*>(s.unparsed()), s.unparsed_size());
+  s.parsed(progress.consumed);
   s.release_read_buffer_if_parsed();
   return progress.status != parse_status::need_more;
 }
@@ -80,7 +79,7 @@ public:
               result_ = s.translate(ec);
               break;
             }
-            s.read_end += bytes;
+            s.received(bytes);
           }
         }
         if (read_only_into_ && !result_) {
@@ -175,7 +174,7 @@ public:
         result_ = s.translate(ec);
         if (!ec) {
           shutdown_lowest_layer_send(s.next_layer);
-          s.read_begin = s.read_end = 0; // what the client sends now is read only to be dropped
+          s.drop_unparsed(); // what the client sends now is read only to be dropped
           do {
             ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
           } while (!ec);
@@ -214,7 +213,7 @@ public:
         while (!result_ && !feed_buffered(s, handshake_)) {
           ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
           if (ec) result_ = s.translate(ec);
-          else s.read_end += bytes;
+          else s.received(bytes);
         }
         if (!result_) result_ = handshake_.failure();
         s.handshake_response = std::make_unique<http_response>(handshake_.response());

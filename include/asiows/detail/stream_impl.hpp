@@ -87,11 +87,9 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   options settings;
   std::optional<protocol> engine; // exists once the opening handshake is done
 
-  // Received bytes not yet parsed: [read_begin, read_end) of read_buffer,
-  // which is held only while there are some, or a read is filling it.
+  // Received bytes not yet parsed, in read_buffer, which is held only while
+  // there are some, or a read is filling it (read_space, received, parsed).
   read_block read_buffer;
-  std::size_t read_begin = 0;
-  std::size_t read_end = 0;
   bool read_active = false;
 
   // One write to the next layer at a time: operations that find the lock
@@ -146,30 +144,50 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     return fatal ? fatal : make_error_code(error::closed);
   }
 
+  // ---- received bytes ----
+
+  // The bytes received and not yet parsed (the protocol unmasks in place: mutable).
+  std::uint8_t* unparsed() noexcept { return read_buffer.data() + read_begin_; }
+  std::size_t unparsed_size() const noexcept { return read_end_ - read_begin_; }
+
+  // `bytes` of them were parsed.
+  void parsed(std::size_t bytes) noexcept { read_begin_ += bytes; }
+
+  // A read into read_space() brought `bytes`.
+  void received(std::size_t bytes) noexcept { read_end_ += bytes; }
+
+  // Forgets what is buffered (after the close handshake, what comes is read only to be dropped).
+  void drop_unparsed() noexcept { read_begin_ = read_end_ = 0; }
+
+  // Forgets what is buffered and gives the buffer back.
+  void release_read_buffer() noexcept {
+    drop_unparsed();
+    read_buffer.release();
+  }
+
   // Where the next read puts its bytes: after those not yet parsed.
   asio::mutable_buffer read_space() {
     read_buffer.acquire();
-    return asio::buffer(read_buffer.data() + read_end, read_buffer.size() - read_end);
+    return asio::buffer(read_buffer.data() + read_end_, read_buffer.size() - read_end_);
   }
 
   // Bytes received before the stream took over (read by the application
   // while routing a request): they are parsed first.
   void preload_received(asio::const_buffer bytes) {
     read_buffer.assign(static_cast<const std::uint8_t*>(bytes.data()), bytes.size());
-    read_begin = 0;
-    read_end = bytes.size();
+    read_begin_ = 0;
+    read_end_ = bytes.size();
   }
 
   // Gives the read buffer back once every byte in it is parsed.
   void release_read_buffer_if_parsed() noexcept {
-    if (read_begin != read_end) return;
-    read_begin = read_end = 0;
-    read_buffer.release();
+    if (read_begin_ != read_end_) return;
+    release_read_buffer();
   }
 
   // Whether the received bytes not yet parsed hold a whole message.
   bool message_ready() const noexcept {
-    return engine && !transport_closed && engine->message_buffered(read_buffer.data() + read_begin, read_end - read_begin);
+    return engine && !transport_closed && engine->message_buffered(read_buffer.data() + read_begin_, read_end_ - read_begin_);
   }
 
   // Ends an opening handshake: the connection opens in `role`, or closes.
@@ -364,6 +382,10 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
       if (engine && idle_timing) start_idle_timer(); // open, and not closing
     }
   }
+
+private:
+  std::size_t read_begin_ = 0; // [read_begin_, read_end_) of read_buffer: received, not yet parsed
+  std::size_t read_end_ = 0;
 };
 
 } // namespace asiows::detail

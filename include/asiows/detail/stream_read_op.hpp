@@ -91,8 +91,8 @@ private:
     // Until need_more, even with no bytes left: a compressed message may
     // still have inflated output to give after its last input byte.
     for (;;) {
-      const event ev = s.engine->receive(s.read_buffer.data() + s.read_begin, s.read_end - s.read_begin);
-      s.read_begin += ev.consumed;
+      const event ev = s.engine->receive(s.unparsed(), s.unparsed_size());
+      s.parsed(ev.consumed);
       if (const std::optional<outcome> result = handle(s, ev, true)) return *result;
     }
   }
@@ -215,8 +215,7 @@ public:
             break;
           }
           if (bytes == 0) continue; // woken with nothing to read after all: wait again
-          s.read_begin = 0;
-          s.read_end = bytes;
+          s.received(bytes); // after a parse that took every byte: the buffer held none
           s.note_received();
         }
         if (outcome_ == outcome::closing) {
@@ -247,15 +246,14 @@ public:
             s.close_transport();
           } else {
             // A client after the close handshake: the server closes TCP first (RFC 6455 7.1.1).
-            s.read_begin = s.read_end = 0; // what comes now is read only to be dropped
+            s.drop_unparsed(); // what comes now is read only to be dropped
             while (!s.transport_closed) {
               ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
               did_io_ = true;
               if (ec) s.close_transport();
             }
           }
-          s.read_begin = s.read_end = 0;
-          s.read_buffer.release();
+          s.release_read_buffer();
         }
       }
       if (!did_io_) {
@@ -348,8 +346,7 @@ std::size_t try_read_message(stream_impl<NextLayer>& s, Sink sink, std::error_co
   }
   parser_type parser(std::move(sink), false);
   if (parser.parse(s) == parser_type::outcome::closing) {
-    s.read_begin = s.read_end = 0;
-    s.read_buffer.release();
+    s.release_read_buffer();
     s.start_closing_timer();
     // The Close owed goes out once the caller has had its turn: the replies it
     // writes now, to the messages read before this one, go ahead of it.
