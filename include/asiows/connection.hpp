@@ -13,7 +13,7 @@
 
 #include <asio/async_result.hpp>
 #include <asio/error.hpp>
-#include <asio/system_executor.hpp>
+#include <asio/any_io_executor.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -65,10 +65,9 @@ public:
   template <class CompletionToken = asio::default_completion_token_t<asio::any_io_executor>>
   auto async_receive(CompletionToken&& token = asio::default_completion_token_t<asio::any_io_executor>()) {
     return asio::async_initiate<CompletionToken, void(std::error_code, message)>(
-        [inbox = inbox_](auto handler) {
+        [inbox = inbox_, executor = get_executor()](auto handler) {
           if (inbox) return inbox->take(std::move(handler));
-          detail::handoff<message>::complete_now(std::move(handler), asio::system_executor(),
-                                                 asio::error::operation_not_supported);
+          detail::handoff<message>::complete_now(std::move(handler), executor, asio::error::operation_not_supported);
         },
         token);
   }
@@ -98,6 +97,9 @@ public:
   // Drops the connection now, without a close handshake (a misbehaving
   // peer; the end of a graceful shutdown). on_close still runs.
   virtual void abort() = 0;
+
+  // The executor its handlers run on (its strand): post work there to touch its data() safely.
+  virtual asio::any_io_executor get_executor() const = 0;
 
   // Bytes queued and not yet written.
   virtual std::size_t queued_bytes() const = 0;

@@ -90,7 +90,7 @@ public:
     if (impl_) impl_->close_transport();
   }
 
-  executor_type get_executor() noexcept { return impl_->next_layer.get_executor(); }
+  executor_type get_executor() const noexcept { return impl_->next_layer.get_executor(); }
   NextLayer& next_layer() noexcept { return impl_->next_layer; }
   const NextLayer& next_layer() const noexcept { return impl_->next_layer; }
 

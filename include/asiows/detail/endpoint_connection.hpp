@@ -130,6 +130,8 @@ public:
     request_close_locked(code, reason);
   }
 
+  asio::any_io_executor get_executor() const override { return ws_.get_executor(); }
+
   std::size_t queued_bytes() const override {
     std::lock_guard<std::mutex> lock(mutex_);
     return queued_;
