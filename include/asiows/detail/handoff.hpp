@@ -60,8 +60,6 @@ public:
     if (!channel_.ready()) channel_.try_send(reason, T{}); // to a taker already waiting
   }
 
-  bool ended() const noexcept { return static_cast<bool>(ended_); }
-
   // From any thread: the next value. Completion: void(std::error_code, T).
   template <class CompletionToken>
   auto async_take(CompletionToken&& token) {

@@ -65,10 +65,7 @@ public:
 
   // Whether a write holds the lock (or it is being handed to the first in line).
   bool held() const noexcept { return held_; }
-  // Whether operations wait in line.
-  bool has_waiters() const noexcept { return first_ != nullptr; }
-
-  // Takes the lock if it is free and nobody waits for it.
+  // Takes the lock if it is free (nobody waits for a free lock: unlock hands it on).
   bool try_lock() noexcept {
     if (held_) return false;
     held_ = true;
