@@ -115,7 +115,8 @@ public:
 
   // Starts connecting to `url` (ws:// or wss://). A URL that cannot be used is
   // refused at once; everything after is reported through the handlers. One
-  // connection at a time: while the client is active (until stop()), another
+  // connection at a time: while the client is active (until stop(), or,
+  // without reconnect, until its connection or attempt ends), another
   // connect() returns asio::error::already_started.
   [[nodiscard]] std::error_code connect(std::string_view url) {
     asiows::url where;
@@ -143,7 +144,8 @@ public:
             return detail::handoff<connection_ptr>::complete_now(std::move(handler), st->control, refused);
           const bool start_now = !st->active.exchange(true);
           asio::dispatch(st->control, [st, where, start_now, handler = std::move(handler)]() mutable {
-            if (!st->opened) st->opened = std::make_shared<detail::handoff<connection_ptr>>(st->control, 1);
+            // A fresh start forgets what an earlier session left untaken (its end, say).
+            if (!st->opened || start_now) st->opened = std::make_shared<detail::handoff<connection_ptr>>(st->control, 1);
             if (start_now) start(st, where);
             st->opened->take(std::move(handler));
           });
@@ -338,8 +340,13 @@ private:
   }
 
   // Exponential backoff with a cap, and +-20% jitter so many clients do not retry in step.
+  // Without reconnect the client is done: it is no longer active, and connect() may start again.
   static void schedule_retry(const std::shared_ptr<state>& st) {
-    if (st->stopped || !st->options.reconnect) return;
+    if (st->stopped) return;
+    if (!st->options.reconnect) {
+      st->active = false;
+      return;
+    }
     const double base = static_cast<double>(st->options.reconnect_delay.count()) *
                         static_cast<double>(1u << std::min(st->attempt, 16u));
     const double capped = std::min(base, static_cast<double>(st->options.reconnect_max_delay.count()));

@@ -100,6 +100,11 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
                        });
   run_for(io, std::chrono::milliseconds(200));
   CHECK(result == asio::error::connection_refused);
+  // The attempt is over: the client may try again (it does not wait on the ended one).
+  result = asio::error::would_block;
+  client.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/", [&](std::error_code ec, connection_ptr) { result = ec; });
+  run_for(io, std::chrono::milliseconds(200));
+  CHECK(result == asio::error::connection_refused);
 
   asiows::client_config<> config;
   config.reconnect = true;
