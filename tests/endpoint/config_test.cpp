@@ -63,8 +63,7 @@ TEST_CASE("config: each connection carries typed data, which handlers use and br
 
   auto prices = open_at(io, server.port(), "/prices");
   auto news = open_at(io, server.port(), "/news");
-  run_for(io, std::chrono::milliseconds(50));
-  REQUIRE(server.connections().size() == 2);
+  REQUIRE(run_until(io, [&] { return server.connections().size() == 2; }));
 
   REQUIRE_FALSE(run(io, [&](auto done) { prices->async_write(message_kind::text, asio::buffer("hi", 2), done); }).error);
   const std::string reply = read_one(io, *prices);

@@ -26,8 +26,7 @@ TEST_CASE("coroutine style: async_receive on a connection with on_message fails 
   config.on_message = [](const connection_ptr&, std::string_view, message_kind) {};
   asiows::client client(io, std::move(config));
   REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/"));
-  run_for(io, std::chrono::milliseconds(200));
-  REQUIRE(opened);
+  REQUIRE(run_until(io, [&] { return bool(opened); }));
   std::error_code result;
   bool completed = false;
   opened->async_receive([&](std::error_code ec, asiows::message) {
@@ -35,8 +34,7 @@ TEST_CASE("coroutine style: async_receive on a connection with on_message fails 
     completed = true;
   });
   CHECK_FALSE(completed); // never inside the call
-  run_for(io, std::chrono::milliseconds(20));
-  CHECK(completed);
+  CHECK(run_until(io, [&] { return completed; }));
   CHECK(result == asio::error::operation_not_supported);
 }
 
@@ -81,7 +79,7 @@ TEST_CASE("coroutine style with callbacks: accept, connect, receive until the cl
     for (const char* text : {"one", "two", "three"}) c->send(text);
     receive(c);
   });
-  run_for(io, std::chrono::milliseconds(500));
+  REQUIRE(run_until(io, [&] { return client_end && server_end; }));
   CHECK(server_saw == std::vector<std::string>{"one", "two", "three"});
   CHECK(client_saw == std::vector<std::string>{"echo:one", "echo:two", "echo:three"});
   CHECK(client_end == asiows::error::closed);
@@ -98,12 +96,12 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
                          result = ec;
                          CHECK_FALSE(c);
                        });
-  run_for(io, std::chrono::milliseconds(200));
+  REQUIRE(run_until(io, [&] { return bool(result); }));
   CHECK(result == asio::error::connection_refused);
   // The attempt is over: the client may try again (it does not wait on the ended one).
   result = asio::error::would_block;
   client.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/", [&](std::error_code ec, connection_ptr) { result = ec; });
-  run_for(io, std::chrono::milliseconds(200));
+  REQUIRE(run_until(io, [&] { return result != asio::error::would_block; }));
   CHECK(result == asio::error::connection_refused);
 
   asiows::client_config<> config;
@@ -116,7 +114,7 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
   run_for(io, std::chrono::milliseconds(150));
   CHECK(waited == asio::error::would_block); // still retrying
   retrying.stop();
-  run_for(io, std::chrono::milliseconds(50));
+  REQUIRE(run_until(io, [&] { return waited != asio::error::would_block; }));
   CHECK(waited == asio::error::operation_aborted);
 }
 
@@ -182,22 +180,20 @@ TEST_CASE("coroutine style with co_await: a client that reconnects by itself, re
     finished = true;
   };
   asio::co_spawn(io, run_client(), asio::detached);
-  run_for(io, std::chrono::milliseconds(200));
+  REQUIRE(run_until(io, [&] { return !log.empty(); }));
   REQUIRE(log == std::vector<std::string>{"round 0"});
 
   // The server goes away (its connections get 1001) and comes back: the client's loop reconnects.
   server->shutdown();
-  run_for(io, std::chrono::milliseconds(200));
+  REQUIRE(run_until(io, [&] { return log.size() == 2; }));
   server = std::make_unique<asiows::server<>>(io);
   REQUIRE_FALSE(server->listen("127.0.0.1", port));
   asio::co_spawn(io, accept_loop(*server), asio::detached);
-  run_for(io, std::chrono::milliseconds(400));
-  REQUIRE(log.size() >= 3);
+  REQUIRE(run_until(io, [&] { return log.size() >= 3; }));
   CHECK(log[1] == "closed");
   CHECK(log[2] == "round 1");
   client.stop();
-  run_for(io, std::chrono::milliseconds(100));
-  CHECK(finished);
+  CHECK(run_until(io, [&] { return finished; }));
   server->shutdown();
   run_for(io, std::chrono::milliseconds(50));
 }

@@ -34,7 +34,7 @@ TEST_CASE("events: a ping from connection::ping comes back as on_pong with its r
   };
   asiows::client client(io, std::move(config));
   REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/"));
-  run_for(io, std::chrono::milliseconds(300));
+  REQUIRE(run_until(io, [&] { return !pongs.empty(); }));
   CHECK(server_pings == std::vector<std::string>{"are you there"});
   CHECK(pongs == std::vector<std::string>{"are you there"});
   CHECK(round_trip > std::chrono::steady_clock::duration::zero());
@@ -58,8 +58,7 @@ TEST_CASE("events: on_drain runs once the queue that refused a message has drain
   asiows::stream<tcp::socket> reader(io);
   reader.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server.port()));
   REQUIRE_FALSE(run(io, [&](auto done) { reader.async_handshake("127.0.0.1", "/", done); }).error);
-  run_for(io, std::chrono::milliseconds(50));
-  REQUIRE(server_side);
+  REQUIRE(run_until(io, [&] { return bool(server_side); }));
 
   // The reader does not read: the queue fills until a send is refused. (How much the kernel's
   // buffers, which grow, take meanwhile is the kernel's affair: the queue may drain into them.)

@@ -83,7 +83,7 @@ TEST_CASE("server + client endpoints: echo, path, remote address, statistics") {
   client_config.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_code = code; };
   asiows::client client(io, std::move(client_config));
   REQUIRE_FALSE(client.connect(s.url()));
-  run_for(io, 500ms);
+  REQUIRE(run_until(io, [&] { return close_code != 0 && s.server.statistics().open_connections == 0; }));
   REQUIRE(replies.size() == 2);
   CHECK(replies[0] == "hello");
   CHECK(replies[1] == std::string(100'000, 'b'));
@@ -156,8 +156,7 @@ TEST_CASE("server: broadcast reaches every connection, broadcast_if a chosen set
   echo_server s(io);
   std::vector<std::unique_ptr<asiows::stream<tcp::socket>>> clients;
   for (int i = 0; i < 3; ++i) clients.push_back(open_stream(io, s.server.port()));
-  run_for(io, 50ms);
-  REQUIRE(s.server.connections().size() == 3);
+  REQUIRE(run_until(io, [&] { return s.server.connections().size() == 3; }));
   CHECK(s.server.broadcast("to all") == 3);
   const std::uint64_t first_id = s.server.connections().front()->id();
   CHECK(s.server.broadcast_if("to one", message_kind::text,
@@ -193,7 +192,7 @@ TEST_CASE("server: graceful shutdown sends 1001 and lets io.run() return") {
     reads.push_back(std::make_unique<pending>());
     clients.back()->async_read(asio::dynamic_buffer(buffers[static_cast<std::size_t>(i)]), reads.back()->handler());
   }
-  run_for(io, 50ms);
+  REQUIRE(run_until(io, [&] { return s.server.connections().size() == 3; }));
   s.server.shutdown();
   for (std::size_t i = 0; i < 3; ++i) {
     CHECK(reads[i]->wait(io).error == asiows::error::closed);
@@ -220,8 +219,7 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
   const std::size_t bound = opts.max_send_queue_bytes;
   echo_server s(io, std::move(opts));
   auto reader_that_never_reads = open_stream(io, s.server.port());
-  run_for(io, 50ms);
-  REQUIRE(server_side);
+  REQUIRE(run_until(io, [&] { return bool(server_side); }));
   const std::string chunk(64 * 1024, 'q');
   std::size_t queued = 0, refused = 0, peak = 0;
   std::vector<asiows::send_status> refusals;
@@ -238,13 +236,12 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
     // The first refusal says the connection is being closed for it; later sends find it closed.
     CHECK(refusals == std::vector<asiows::send_status>{asiows::send_status::queue_full_closing,
                                                        asiows::send_status::closed});
-    run_for(io, 50ms); // long before the close timeout (5 s), the application knows why
+    // Long before the close timeout (5 s), the application knows why.
+    REQUIRE(run_until(io, [&] { return !errors.empty(); }, 1s));
     CHECK(errors == std::vector<std::error_code>{asiows::error::send_queue_full});
     CHECK(closes == 0);
-    run_for(io, 250ms);
     reader_that_never_reads->abort(); // it would never read the Close either
-    run_for(io, 200ms);
-    CHECK(s.server.connections().empty());
+    REQUIRE(run_until(io, [&] { return s.server.connections().empty(); }));
     CHECK(s.server.statistics().queued_bytes == 0);
     CHECK(closes == 1);
     CHECK(errors.size() == 1); // one error per connection: the reason, not its consequences
@@ -269,8 +266,7 @@ TEST_CASE("server: many threads sending on one connection deliver every message,
   opts.on_open = [&](const connection_ptr& c) { server_side = c; };
   echo_server s(io, std::move(opts));
   auto ws = open_stream(io, s.server.port());
-  run_for(io, 50ms);
-  REQUIRE(server_side);
+  REQUIRE(run_until(io, [&] { return bool(server_side); }));
   std::thread io_thread_a([&] { io.run_for(10s); });
   std::thread io_thread_b([&] {
     if (!single_threaded) io.run_for(10s);
@@ -327,7 +323,7 @@ TEST_CASE("server: upgrades past max_connections get 503") {
   opts.max_connections = 1;
   echo_server s(io, std::move(opts));
   auto first = open_stream(io, s.server.port());
-  run_for(io, 50ms);
+  REQUIRE(run_until(io, [&] { return s.server.connections().size() == 1; }));
   asiows::stream<tcp::socket> second(io);
   second.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), s.server.port()));
   const auto ec = run(io, [&](auto done) { second.async_handshake("127.0.0.1", "/", done); }).error;

@@ -5,6 +5,7 @@
 
 #include <asio.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <future>
 #include <memory>
@@ -61,6 +62,20 @@ inline void run_for(asio::io_context& io, std::chrono::milliseconds duration) {
     if (io.stopped()) io.restart();
     io.run_one_until(deadline);
   }
+}
+
+// Runs handlers until `done()` holds, for at most `limit`; returns whether it
+// held. Tests wait for what they expect rather than for a fixed time, so they
+// are quick on a quiet machine and still pass on a loaded one.
+template <class Condition>
+bool run_until(asio::io_context& io, Condition&& done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (io.stopped()) io.restart();
+    io.run_one_until(std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(10)));
+  }
+  return true;
 }
 
 } // namespace test

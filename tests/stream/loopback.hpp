@@ -32,12 +32,13 @@ inline std::pair<tcp::socket, tcp::socket> connected_pair(asio::io_context& io) 
   return {std::move(server), std::move(client)};
 }
 
-// Runs `io` until it has no work, failing the test run if that takes longer than `limit`.
 // A TCP port nothing listens on (bound, then released).
 inline unsigned short free_port(asio::io_context& io) {
   tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   return probe.local_endpoint().port();
 }
+
+// Runs `io` until it has no work, failing the test run if that takes longer than `limit`.
 
 inline void run_bounded(asio::io_context& io, std::chrono::milliseconds limit = 20s) {
   io.run_for(limit);
