@@ -22,7 +22,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--port") == 0) port = std::atoi(argv[i + 1]);
   const loopback_listener where = listen_on_loopback(port);
   if (where.listener < 0) return 1;
-  std::unordered_map<int, std::string> pending; // bytes a peer has not taken yet
+  // Bytes a peer has not taken yet; a descriptor is watched for EPOLLOUT only while it has some.
+  std::unordered_map<int, std::string> pending;
   epoll_event events[256];
   static char buffer[1 << 16];
   for (;;) {
@@ -34,28 +35,33 @@ int main(int argc, char** argv) {
         continue;
       }
       std::string& backlog = pending[fd];
+      const bool was_waiting_to_write = !backlog.empty();
+      // Level-triggered: one read per readiness, another only when it filled the
+      // buffer (more may be there); what is left is reported again. As few
+      // syscalls per echo as a server can make: the ceiling.
       bool closed = false;
       for (;;) {
         const ssize_t got = recv(fd, buffer, sizeof buffer, 0);
-        if (got > 0) {
-          backlog.append(buffer, static_cast<std::size_t>(got));
-          continue;
-        }
-        closed = got == 0 || errno != EAGAIN;
+        if (got > 0) backlog.append(buffer, static_cast<std::size_t>(got));
+        if (got == static_cast<ssize_t>(sizeof buffer)) continue;
+        closed = got == 0 || (got < 0 && errno != EAGAIN);
         break;
       }
-      while (!backlog.empty()) {
+      while (!closed && !backlog.empty()) {
         const ssize_t sent = send(fd, backlog.data(), backlog.size(), MSG_NOSIGNAL);
-        if (sent <= 0) break;
+        if (sent <= 0) {
+          closed = sent < 0 && errno != EAGAIN;
+          break;
+        }
         backlog.erase(0, static_cast<std::size_t>(sent));
       }
-      epoll_event watch{};
-      watch.events = EPOLLIN | (backlog.empty() ? 0u : static_cast<unsigned>(EPOLLOUT));
-      watch.data.fd = fd;
       if (closed) {
         pending.erase(fd);
         close(fd);
-      } else {
+      } else if (was_waiting_to_write != !backlog.empty()) {
+        epoll_event watch{};
+        watch.events = EPOLLIN | (backlog.empty() ? 0u : static_cast<unsigned>(EPOLLOUT));
+        watch.data.fd = fd;
         epoll_ctl(where.poller, EPOLL_CTL_MOD, fd, &watch);
       }
     }
