@@ -7,6 +7,10 @@
 # medians, and ratios to raw TCP: the median of each round's ratio.
 # With --tls, every connection is TLS 1.3 (tests/tls' certificate) and the
 # ceiling is bench/tls_echo, an echo on OpenSSL alone; Beast is left out.
+# Syscalls per echoed message come from `perf stat -e raw_syscalls:sys_enter`
+# attached to the server for the whole run (Debian's linux-perf, as root or
+# with perf_event_paranoid <= 1; without it the column says n/a): a count that
+# does not drift with a noisy machine.
 #   bench/compare.sh [--tls] [rounds (3)] [seconds per run (3)]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,16 +46,31 @@ workloads=("16b-1:--connections 100 --in-flight 1 --size 16"
            "1m-binary:--connections 10 --in-flight 1 --size 1048576 --binary")
 source scripts/start-server.sh
 results=$(mktemp) log=$(mktemp)
-trap 'stop_server; rm -f "$log"' EXIT
+trap 'stop_server; rm -f "$log" "$counts"' EXIT
 start() { start_server "$log" "${pin_server[@]}" $(server_command "$1") --port 0 "${tls[@]}"; } # server $1, pinned
 load_tls=(); [ ${#tls[@]} -gt 0 ] && load_tls=(--tls)
 
-run_load() { # server, loadgen arguments...; prints the load generator's report
+counts=$(mktemp)
+count_syscalls=false
+perf stat -x, -e raw_syscalls:sys_enter -o "$counts" true 2>/dev/null && grep -q '^[0-9]' "$counts" && count_syscalls=true
+
+run_load() { # server, loadgen arguments...; prints the load generator's report, then "syscalls N"
   local server=$1; shift
   start "$server"
   raw_flag=(); [ "$server" = "${servers[0]}" ] && raw_flag=(--raw)
+  local counter=
+  if $count_syscalls; then
+    perf stat -x, -e raw_syscalls:sys_enter -p "$server_pid" -o "$counts" &
+    counter=$!
+    sleep 0.1 # attached before the first connection
+  fi
   "${pin_load[@]}" $bin/bench/asiows_loadgen --port "$port" "$@" --server-pid "$server_pid" "${raw_flag[@]}" \
     "${load_tls[@]}" || true
+  if [ -n "$counter" ]; then
+    kill -INT "$counter"
+    wait "$counter" || true
+    echo "syscalls $(grep -m1 raw_syscalls "$counts" | cut -d, -f1)"
+  fi
   stop_server
 }
 
@@ -64,14 +83,18 @@ for round in $(seq "$rounds"); do
       out=$(run_load "$server" $args --seconds "$seconds")
       rate=$(echo "$out" | sed -n 's/.*: \([0-9]*\) msgs\/s.*/\1/p')
       cpu=$(echo "$out" | sed -n 's/server CPU: \([0-9.]*\) us.*/\1/p')
-      echo "$out" | grep -q '^ok' || echo "round $round $server $name: $(echo "$out" | tail -1)" >&2
-      echo "$round $server $name ${rate:-0} ${cpu:-0}" >>"$results"
+      messages=$(echo "$out" | sed -n 's/^messages \([0-9]*\) in.*/\1/p')
+      syscalls=$(echo "$out" | sed -n 's/^syscalls \([0-9]*\)$/\1/p')
+      per_message=0
+      [ -n "$syscalls" ] && [ "${messages:-0}" -gt 0 ] && per_message=$(awk -v s="$syscalls" -v m="$messages" 'BEGIN { printf "%.4f", s / m }')
+      echo "$out" | grep -q '^ok' || echo "round $round $server $name: $(echo "$out" | grep -v '^syscalls' | tail -1)" >&2
+      echo "$round $server $name ${rate:-0} ${cpu:-0} $per_message" >>"$results"
     done
   done
   for server in "${servers[@]}"; do
     out=$(run_load "$server" --connections 10000 --idle)
     idle=$(echo "$out" | sed -n 's/.*idle: \([0-9]*\) B per connection.*/\1/p')
-    echo "$round $server idle ${idle:-0} 0" >>"$results"
+    echo "$round $server idle ${idle:-0} 0 0" >>"$results"
   done
   echo "round $round done" >&2
 done
@@ -80,8 +103,8 @@ done
 import collections, statistics, sys
 rows = collections.defaultdict(dict)
 for line in open(sys.argv[1]):
-    round_, server, workload, rate, cpu = line.split()
-    rows[(server, workload)][round_] = (float(rate), float(cpu))
+    round_, server, workload, rate, cpu, syscalls = line.split()
+    rows[(server, workload)][round_] = (float(rate), float(cpu), float(syscalls))
 servers = sys.argv[2:]
 def median(server, workload, column):
     values = [v[column] for v in rows[(server, workload)].values()]
@@ -105,6 +128,12 @@ print("| 16 B text, 100 conns, 16 in flight: msgs/s | " + " | ".join(cell(s, "16
 print("| same: server CPU per message (µs) | " + " | ".join(cell(s, "16b-16", 1, "{:.2f}") for s in servers) + " |")
 print("| 64 KiB text, 10 conns: msgs/s | " + " | ".join(cell(s, "64k-text", 0, "{:,.0f}") for s in servers) + " |")
 print("| 1 MiB binary, 10 conns: msgs/s | " + " | ".join(cell(s, "1m-binary", 0, "{:,.0f}") for s in servers) + " |")
+def syscalls(server, workload):
+    value = median(server, workload, 2)
+    return f"{value:.2f}" if value else "n/a"
+for workload, label in (("16b-1", "16 B, 1 in flight"), ("16b-16", "16 B, 16 in flight"),
+                        ("64k-text", "64 KiB text"), ("1m-binary", "1 MiB binary")):
+    print(f"| {label}: server syscalls per message | " + " | ".join(syscalls(s, workload) for s in servers) + " |")
 print("| server RSS per idle connection, 10k conns (B) | " + " | ".join(cell(s, "idle", 0, "{:,.0f}") for s in servers) + " |")
 PY
 rm -f "$results"
