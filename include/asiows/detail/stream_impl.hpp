@@ -18,8 +18,10 @@
 #include <asio/steady_timer.hpp>
 #include <asio/write.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +31,30 @@
 #include <vector>
 
 namespace asiows::detail {
+
+// Whether a read tries the socket before asking the reactor to wait. A wait
+// costs a syscall (Asio re-arms the descriptor), and so does a try that finds
+// nothing; on a busy connection the next message is often there already.
+// Tries go on while they find bytes; after two misses in a row, only every
+// eighth read tries, until one finds bytes again.
+class read_speculation {
+public:
+  bool worth_trying() noexcept { return misses_ < 2 || (++skipped_ & 7u) == 0; }
+  void tried(bool found) noexcept { misses_ = found ? 0 : std::min<std::uint8_t>(misses_ + 1, 2); }
+
+private:
+  std::uint8_t misses_ = 0;
+  std::uint8_t skipped_ = 0;
+};
+
+// A write's completion condition: everything, asking the transport for all of
+// it in each call. asio::transfer_all caps a call at 64 KiB, so a 64 KiB
+// message with its header would take two syscalls.
+struct transfer_in_one_call {
+  std::size_t operator()(const std::error_code& ec, std::size_t) const noexcept {
+    return ec ? 0 : std::numeric_limits<std::size_t>::max();
+  }
+};
 
 // Closes the lowest layer of a stream (the socket under TLS, say), which
 // makes every pending operation on it complete.
@@ -91,6 +117,8 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   // there are some, or a read is filling it (read_space, received, parsed).
   read_block read_buffer;
   bool read_active = false;
+  // Whether a new read tries the socket before asking the reactor to wait.
+  read_speculation speculation;
 
   // One write to the next layer at a time: operations that find the lock
   // taken wait in line (writer.async_lock), and are handed it in turn.

@@ -7,9 +7,11 @@
 #define ASIOWS_DETAIL_STREAM_READ_OP_HPP
 
 #include <asiows/detail/stream_impl.hpp>
+#include <asiows/message_buffer.hpp>
 
 #include <asio/coroutine.hpp>
 #include <asio/error.hpp>
+#include <asio/defer.hpp>
 #include <asio/post.hpp>
 #include <asio/socket_base.hpp>
 
@@ -17,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <type_traits>
+#include <utility>
 
 namespace asiows::detail {
 
@@ -30,6 +33,10 @@ template <class NextLayer, class Sink>
 class buffered_parser {
 public:
   enum class outcome { need_read, done, closing };
+
+  // Whether growing the sink leaves the new bytes uninitialised, so room for a
+  // whole frame costs nothing until it is filled.
+  static constexpr bool sink_grows_uninitialised = std::is_same_v<Sink, message_dynamic_buffer>;
 
   buffered_parser(Sink sink, bool return_after_piece) : sink_(std::move(sink)), return_after_piece_(return_after_piece) {}
 
@@ -176,6 +183,7 @@ public:
       } else if (!(result = s.unusable())) {
         owns_read_ = true;
         s.read_active = true;
+        read_again_ = first_try_ = waits_unbuffered && s.speculation.worth_trying();
         if (s.reading_ended) { // try_read() met a failure: say it again, and finish closing
           result = s.reading_ended;
           outcome_ = outcome::closing;
@@ -189,12 +197,15 @@ public:
             read_again_ = false;
             ec = {};
             bytes = finish_receive(s, ec, 0);
+            if (std::exchange(first_try_, false)) s.speculation.tried(bytes > 0);
           } else {
             ASIO_CORO_YIELD start_receive(s, std::move(self));
             did_io_ = true;
             bytes = finish_receive(s, ec, bytes);
           }
-          read_again_ = waits_unbuffered && !ec && bytes > 0;
+          // A read that filled the room it asked for may have left more behind; one
+          // that did not found the socket drained, and the next would find nothing.
+          read_again_ = waits_unbuffered && !ec && bytes > 0 && bytes == asked_;
           if (in_place_) {
             in_place_ = false;
             if (ec) {
@@ -257,8 +268,10 @@ public:
         }
       }
       if (!did_io_) {
-        // Never complete inside the initiating call.
-        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+        // Never complete inside the initiating call. Deferred, as a continuation
+        // of the running handler: it runs after it on this thread, without
+        // waking the reactor (a post would interrupt epoll_wait, a syscall).
+        ASIO_CORO_YIELD asio::defer(s.next_layer.get_executor(), std::move(self));
       }
       if (owns_read_) s.read_active = false;
       self.complete(result, parser_.transferred());
@@ -285,9 +298,17 @@ private:
     if constexpr (waits_unbuffered) {
       if (ec) return 0;
       if (!s.next_layer.non_blocking()) s.next_layer.non_blocking(true, ec);
+      // A frame's payload goes straight into a sink that grows without
+      // initialising, sized to the whole frame; a sink that zero-fills what it
+      // grows is given only what the socket holds (asked with FIONREAD).
       std::size_t readable = 0;
-      if (!ec && s.engine->payload_ahead() >= in_place_minimum) readable = s.next_layer.available(ec);
-      if (!ec) bytes = s.next_layer.read_some(read_target(s, readable), ec);
+      if (s.engine->payload_ahead() >= in_place_minimum)
+        readable = parser_type::sink_grows_uninitialised ? in_place_socket_limit : s.next_layer.available(ec);
+      if (!ec) {
+        const asio::mutable_buffer target = read_target(s, readable);
+        asked_ = target.size();
+        bytes = s.next_layer.read_some(target, ec);
+      }
       if (ec == asio::error::would_block || ec == asio::error::try_again) {
         ec = {};
         bytes = 0;
@@ -318,13 +339,17 @@ private:
   // How much a read into the caller's buffer asks for when it cannot know
   // what has arrived (a TLS record carries at most 16 KiB). A socket asks for all it has.
   static constexpr std::size_t in_place_chunk = 16 * 1024;
+  // The most a socket read into the caller's buffer asks for at once.
+  static constexpr std::size_t in_place_socket_limit = 4 * 1024 * 1024;
 
   std::shared_ptr<stream_impl<NextLayer>> impl_;
   parser_type parser_;
   bool owns_read_ = false;
   bool did_io_ = false;
   bool in_place_ = false;   // the read in flight goes into the caller's buffer
-  bool read_again_ = false; // a socket read brought bytes: there may be more already
+  bool read_again_ = false; // try the socket again before waiting
+  bool first_try_ = false;  // the next socket read is this operation's speculative first
+  std::size_t asked_ = 0;   // the room the last socket read offered
   outcome outcome_ = outcome::need_read;
 };
 

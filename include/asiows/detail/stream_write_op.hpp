@@ -70,7 +70,7 @@ public:
       } else if (!(result_ = s.begin_write())) {
         do {
           if (!next_batch(s)) break;
-          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), std::move(self));
+          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), transfer_in_one_call{}, std::move(self));
           did_io_ = true;
         } while (!ec && (sent_ < total_ || frame_left_ > 0));
         if (const std::error_code ended = s.end_write(ec); !result_) result_ = ended;
@@ -191,7 +191,7 @@ public:
         } else if ((result_ = build(s))) {
           s.end_write({}); // e.g. our Close went out: nothing may follow it
         } else {
-          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), std::move(self));
+          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), transfer_in_one_call{}, std::move(self));
           did_io_ = true;
           result_ = s.end_write(ec);
         }
