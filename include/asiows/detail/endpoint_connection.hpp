@@ -13,6 +13,7 @@
 
 #include <asio/any_io_executor.hpp>
 #include <asio/io_context.hpp>
+#include <asio/defer.hpp>
 #include <asio/post.hpp>
 #include <asio/strand.hpp>
 
@@ -180,6 +181,7 @@ private:
       shared_->queued_bytes += size;
       if (pumping_) return send_status::queued;
       pumping_ = true;
+      pump_posted_ = true;
     }
     asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->pump(); });
     return send_status::queued;
@@ -200,8 +202,23 @@ private:
         if (ec) return self->finish(ec);
         self->deliver(n);
       }
-      self->read();
+      // The next read starts behind the replies' write, when the handler
+      // queued some, and behind what else is queued now (other connections'
+      // handlers): by then the peer has often answered, and the read takes
+      // the answer at once instead of waiting on the reactor (a syscall).
+      {
+        std::lock_guard<std::mutex> lock(self->mutex_);
+        if (self->pump_posted_) {
+          self->read_after_pump_ = true;
+          return;
+        }
+      }
+      self->read_later();
     });
+  }
+
+  void read_later() {
+    asio::defer(ws_.get_executor(), [self = this->shared_from_this()] { self->read(); });
   }
 
   // The coroutine style: each message is handed to async_receive; with the inbox full the
@@ -228,6 +245,19 @@ private:
 
   // Writes everything queued in one batch, then looks again; closes when asked and drained.
   void pump() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      pump_posted_ = false;
+    }
+    write_queued();
+    // Deferred now, the read comes after the write's completion (queued
+    // already when the write went out at once), and it never waits for a
+    // write that is stuck.
+    if (std::exchange(read_after_pump_, false)) read_later();
+  }
+
+  // Writes everything queued in one batch, then looks again; closes when asked and drained.
+  void write_queued() {
     std::optional<std::pair<std::uint16_t, std::string>> close_now;
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -278,6 +308,7 @@ private:
     close_request_.emplace(code, std::string(reason));
     if (pumping_) return; // pump() closes once the queue is written
     pumping_ = true;
+    pump_posted_ = true;
     asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->pump(); });
   }
 
@@ -356,6 +387,8 @@ private:
   send_queue pending_;                  // guarded by mutex_
   std::size_t queued_ = 0;              // guarded by mutex_
   bool pumping_ = false;                // guarded by mutex_: a pump is posted or writing
+  bool pump_posted_ = false;            // guarded by mutex_: a pump is posted and has not run
+  bool read_after_pump_ = false;        // on the strand: the next read waits for the posted pump
   bool closing_ = false;                // guarded by mutex_
   bool drain_wanted_ = false;           // guarded by mutex_: a send was refused (queue_full)
   std::optional<std::pair<std::uint16_t, std::string>> close_request_; // guarded by mutex_
