@@ -29,6 +29,10 @@ inline std::pair<tcp::socket, tcp::socket> connected_pair(asio::io_context& io) 
   tcp::socket client(io);
   client.connect(acceptor.local_endpoint());
   tcp::socket server = acceptor.accept();
+  // As a WebSocket server and client should (the endpoints do): without it, a
+  // small write after a large one may wait for the peer's delayed ACK (40 ms).
+  server.set_option(tcp::no_delay(true));
+  client.set_option(tcp::no_delay(true));
   return {std::move(server), std::move(client)};
 }
 
@@ -104,7 +108,7 @@ public:
       std::error_code ec;
       const std::size_t n = read_bounded(asio::buffer(chunk), ec);
       if (ec) return {};
-      pending_.assign(chunk, chunk + n);
+      pending_.insert(pending_.end(), chunk, chunk + n); // after any partial frame left unparsed
     }
   }
 
