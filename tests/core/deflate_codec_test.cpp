@@ -185,3 +185,55 @@ TEST_CASE("deflate: streams are created on first use, and their memory is report
   compress_message(codec, "hello");
   CHECK(codec.memory_bytes() == (1u << 17) + (1u << 13));
 }
+
+TEST_CASE("deflate: a side without context takeover borrows zlib's state for one message, from its thread's pool") {
+  deflate_options opts;
+  opts.memory_level = 4;
+  const std::size_t compressor_bytes = (1u << 17) + (1u << 13), decompressor_bytes = (1u << 15) + 7 * 1024;
+  detail::zlib_stream_pool::release_spares(); // what earlier tests on this thread left
+  const std::string message(3000, 'x');
+
+  // Two connections that reset after every message hold nothing between messages,
+  // and share one state: the second takes the state the first gave back.
+  deflate_codec first(both(true, 15), opts), second(both(true, 15), opts);
+  const bytes a = compress_message(first, message + "a");
+  CHECK(first.memory_bytes() == 0);
+  CHECK(detail::zlib_stream_pool::spares() == 1);
+  const bytes b = compress_message(second, message + "b");
+  CHECK(second.memory_bytes() == 0);
+  CHECK(detail::zlib_stream_pool::spares() == 1);
+  // Each message came out whole, as if compressed alone.
+  deflate_codec alone(both(true, 15), opts);
+  CHECK(compress_message(alone, message + "b") == b);
+
+  // The receiving side borrows too; a message inflated in pieces holds its state until it ends.
+  deflate_codec receiver(both(true, 15), opts);
+  CHECK(inflate_message(receiver, a, 7, 512) == message + "a");
+  CHECK(receiver.memory_bytes() == 0);
+  std::vector<std::uint8_t> room(8192);
+  const auto first_piece = receiver.decompress(b.data(), b.size() / 2, false, room.data(), room.size());
+  REQUIRE_FALSE(first_piece.failure);
+  CHECK(receiver.memory_bytes() == decompressor_bytes);
+
+  // A message compressed in pieces holds the compressor until its last piece.
+  bytes out;
+  REQUIRE_FALSE(first.compress(reinterpret_cast<const std::uint8_t*>(message.data()), 100, false, out));
+  CHECK(first.memory_bytes() == compressor_bytes);
+  REQUIRE_FALSE(first.compress(reinterpret_cast<const std::uint8_t*>(message.data()) + 100, message.size() - 100, true, out));
+  CHECK(first.memory_bytes() == 0);
+
+  // With context takeover the state is the connection's own, kept between messages.
+  deflate_codec keeping(both(false, 15), opts);
+  compress_message(keeping, message);
+  CHECK(keeping.memory_bytes() == compressor_bytes);
+
+  // States are shared only between equal settings.
+  deflate_options faster = opts;
+  faster.compression_level = 1;
+  deflate_codec other_level(both(true, 15), faster);
+  detail::zlib_stream_pool::release_spares();
+  compress_message(first, message);
+  const std::size_t spares = detail::zlib_stream_pool::spares(); // first's compressor, level 6
+  compress_message(other_level, message);
+  CHECK(detail::zlib_stream_pool::spares() == spares + 1);
+}

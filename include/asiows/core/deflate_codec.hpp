@@ -13,18 +13,23 @@
 //
 // Memory held (zlib's own figures): compressor 2^(w+2) + 2^(memory_level+9)
 // bytes, decompressor 2^max(w,9) + about 7 KiB; memory_bytes() reports the sum.
+// A side that resets after each message (no context takeover) borrows its
+// state from the thread's pool for the message instead (zlib_stream.hpp):
+// between messages it holds none.
 #ifndef ASIOWS_CORE_DEFLATE_CODEC_HPP
 #define ASIOWS_CORE_DEFLATE_CODEC_HPP
 
 #include <asiows/core/compression.hpp>
 #include <asiows/core/deflate_negotiation.hpp>
 #include <asiows/core/error.hpp>
+#include <asiows/core/zlib_stream.hpp>
 
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <system_error>
 #include <vector>
 
@@ -35,10 +40,7 @@ public:
   deflate_codec(const deflate_params& params, const deflate_options& opts) noexcept
       : params_(params), level_(opts.compression_level), memory_level_(opts.memory_level) {}
 
-  ~deflate_codec() override {
-    if (deflater_ready_) deflateEnd(&deflater_);
-    if (inflater_ready_) inflateEnd(&inflater_);
-  }
+  ~deflate_codec() override = default; // a state borrowed mid-message is freed, not pooled: the pool may be gone
 
   deflate_codec(const deflate_codec&) = delete;
   deflate_codec& operator=(const deflate_codec&) = delete;
@@ -49,33 +51,35 @@ public:
   // `out`; `last` ends the message (the sync flush, its tail removed).
   std::error_code compress(const std::uint8_t* data, std::size_t size, bool last,
                            std::vector<std::uint8_t>& out) override {
-    if (!deflater_ready_) {
-      deflater_ = z_stream{};
-      // Negative window bits: raw DEFLATE, no zlib header (RFC 7692 7.2.1).
-      if (deflateInit2(&deflater_, level_, Z_DEFLATED, -params_.local_window_bits, memory_level_,
-                       Z_DEFAULT_STRATEGY) != Z_OK)
+    if (!deflater_) {
+      const detail::zlib_settings settings{true, level_, params_.local_window_bits, memory_level_};
+      deflater_ = params_.local_no_context_takeover ? detail::zlib_stream_pool::take(settings)
+                                                    : std::make_unique<detail::zlib_stream>(settings);
+      if (!deflater_->ready()) {
+        deflater_.reset();
         return std::make_error_code(std::errc::not_enough_memory);
-      deflater_ready_ = true;
+      }
     }
-    deflater_.next_in = const_cast<Bytef*>(data); // zlib's API is not const-correct; it does not write here
-    deflater_.avail_in = static_cast<uInt>(size);
+    z_stream& z = deflater_->z();
+    z.next_in = const_cast<Bytef*>(data); // zlib's API is not const-correct; it does not write here
+    z.avail_in = static_cast<uInt>(size);
     const int flush = last ? Z_SYNC_FLUSH : Z_NO_FLUSH;
     do {
       const std::size_t start = out.size();
-      const std::size_t room = deflateBound(&deflater_, deflater_.avail_in) + 16;
+      const std::size_t room = deflateBound(&z, z.avail_in) + 16;
       out.resize(start + room);
-      deflater_.next_out = out.data() + start;
-      deflater_.avail_out = static_cast<uInt>(room);
-      const int status = deflate(&deflater_, flush);
-      out.resize(start + room - deflater_.avail_out);
+      z.next_out = out.data() + start;
+      z.avail_out = static_cast<uInt>(room);
+      const int status = deflate(&z, flush);
+      out.resize(start + room - z.avail_out);
       if (status != Z_OK && status != Z_BUF_ERROR) return std::make_error_code(std::errc::io_error);
-    } while (deflater_.avail_in > 0 || deflater_.avail_out == 0);
+    } while (z.avail_in > 0 || z.avail_out == 0);
     if (last) {
       // A sync flush ends with an empty stored block: 00 00 ff ff. RFC 7692 7.2.1 removes it.
       if (out.size() >= 4 && out[out.size() - 4] == 0x00 && out[out.size() - 3] == 0x00 &&
           out[out.size() - 2] == 0xff && out[out.size() - 1] == 0xff)
         out.resize(out.size() - 4);
-      if (params_.local_no_context_takeover) deflateReset(&deflater_);
+      if (params_.local_no_context_takeover) detail::zlib_stream_pool::give_back(std::move(deflater_));
     }
     return {};
   }
@@ -96,35 +100,39 @@ public:
       return step;
     }
     message_started_ = true;
-    if (!inflater_ready_) {
-      inflater_ = z_stream{};
-      if (inflateInit2(&inflater_, -inflate_window_bits()) != Z_OK) {
+    if (!inflater_) {
+      const detail::zlib_settings settings{false, 0, inflate_window_bits(), 0};
+      inflater_ = params_.remote_no_context_takeover ? detail::zlib_stream_pool::take(settings)
+                                                     : std::make_unique<detail::zlib_stream>(settings);
+      if (!inflater_->ready()) {
+        inflater_.reset();
         step.failure = std::make_error_code(std::errc::not_enough_memory);
         return step;
       }
-      inflater_ready_ = true;
     }
-    inflater_.next_out = out;
-    inflater_.avail_out = static_cast<uInt>(out_size);
+    z_stream& z = inflater_->z();
+    bool give_back_inflater = false; // after the last use of z: the pool may free it
+    z.next_out = out;
+    z.avail_out = static_cast<uInt>(out_size);
     // The message's own bytes, then (at its end) the tail RFC 7692 7.2.2 restores.
     if (!stream_ended_ && in_size > 0) {
-      inflater_.next_in = const_cast<Bytef*>(in);
-      inflater_.avail_in = static_cast<uInt>(in_size);
+      z.next_in = const_cast<Bytef*>(in);
+      z.avail_in = static_cast<uInt>(in_size);
       if (!run_inflate(step)) return step;
-      step.consumed = in_size - inflater_.avail_in;
+      step.consumed = in_size - z.avail_in;
     } else {
       step.consumed = in_size; // after a final block (BFINAL) nothing more is inflated
     }
-    if (message_ends && step.consumed == in_size && inflater_.avail_out > 0) {
+    if (message_ends && step.consumed == in_size && z.avail_out > 0) {
       if (!stream_ended_) {
         // With the tail all fed already this feeds nothing and drains what zlib still holds.
-        inflater_.next_in = const_cast<Bytef*>(tail + tail_fed_);
-        inflater_.avail_in = 4 - tail_fed_;
+        z.next_in = const_cast<Bytef*>(tail + tail_fed_);
+        z.avail_in = 4 - tail_fed_;
         if (!run_inflate(step)) return step;
-        tail_fed_ = 4 - inflater_.avail_in;
+        tail_fed_ = 4 - z.avail_in;
       }
       // Done once the tail is in and inflate had room to spare (nothing left inside).
-      if ((tail_fed_ == 4 || stream_ended_) && inflater_.avail_out > 0) {
+      if ((tail_fed_ == 4 || stream_ended_) && z.avail_out > 0) {
         if (!stream_ended_ && !at_block_boundary_) {
           step.failure = error::bad_compressed_data;
           return step;
@@ -132,21 +140,21 @@ public:
         step.message_done = true;
         message_started_ = false;
         tail_fed_ = 0;
-        if (params_.remote_no_context_takeover || stream_ended_) inflateReset(&inflater_);
+        if (params_.remote_no_context_takeover)
+          give_back_inflater = true;
+        else if (stream_ended_)
+          inflater_->reset(); // after a final block the stream starts over
         stream_ended_ = false;
       }
     }
-    step.produced = out_size - inflater_.avail_out;
+    step.produced = out_size - z.avail_out;
+    if (give_back_inflater) detail::zlib_stream_pool::give_back(std::move(inflater_));
     return step;
   }
 
   // The memory zlib holds for this connection now.
   std::size_t memory_bytes() const noexcept override {
-    std::size_t total = 0;
-    if (deflater_ready_)
-      total += (std::size_t{1} << (params_.local_window_bits + 2)) + (std::size_t{1} << (memory_level_ + 9));
-    if (inflater_ready_) total += (std::size_t{1} << inflate_window_bits()) + 7 * 1024;
-    return total;
+    return (deflater_ ? deflater_->memory_bytes() : 0) + (inflater_ ? inflater_->memory_bytes() : 0);
   }
 
   // zlib compresses raw DEFLATE with windows of 9 to 15 bits only.
@@ -161,13 +169,14 @@ private:
   int inflate_window_bits() const noexcept { return std::max(params_.remote_window_bits, 9); }
 
   bool run_inflate(inflate_step& step) {
-    const uInt in_before = inflater_.avail_in, out_before = inflater_.avail_out;
-    const int status = inflate(&inflater_, Z_SYNC_FLUSH);
+    z_stream& z = inflater_->z();
+    const uInt in_before = z.avail_in, out_before = z.avail_out;
+    const int status = inflate(&z, Z_SYNC_FLUSH);
     // zlib's data_type has 128 set when inflate stopped between blocks. A call
     // that finds nothing to do starts the next block header and clears it, so
     // such a call keeps what the last call that did something said.
-    const bool progressed = inflater_.avail_in != in_before || inflater_.avail_out != out_before;
-    at_block_boundary_ = (inflater_.data_type & 128) != 0 || (at_block_boundary_ && !progressed);
+    const bool progressed = z.avail_in != in_before || z.avail_out != out_before;
+    at_block_boundary_ = (z.data_type & 128) != 0 || (at_block_boundary_ && !progressed);
     if (status == Z_STREAM_END) {
       stream_ended_ = true; // a final block: the rest of the message carries nothing
       return true;
@@ -180,10 +189,8 @@ private:
   deflate_params params_;
   int level_;
   int memory_level_;
-  z_stream deflater_{};
-  z_stream inflater_{};
-  bool deflater_ready_ = false;
-  bool inflater_ready_ = false;
+  std::unique_ptr<detail::zlib_stream> deflater_; // none between messages when borrowed from the pool
+  std::unique_ptr<detail::zlib_stream> inflater_;
   bool stream_ended_ = false;
   bool message_started_ = false; // bytes of the current message were given
   bool at_block_boundary_ = true; // inflate last stopped between DEFLATE blocks
