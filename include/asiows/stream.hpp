@@ -105,7 +105,8 @@ public:
   // Whether permessage-deflate was agreed in the handshake.
   bool compression_enabled() const noexcept { return impl_->engine && impl_->engine->compression_enabled(); }
   // Memory permessage-deflate holds now: none until a message is compressed
-  // or inflated (deflate_codec.hpp has the zlib figures, plus 16 KiB to inflate into).
+  // or inflated (deflate_codec.hpp has the zlib figures, plus 16 KiB to inflate into while a
+  // message is inflated). A side without context takeover holds none between messages.
   std::size_t compression_memory_bytes() const noexcept {
     return impl_->engine ? impl_->engine->compression_memory() : 0;
   }

@@ -173,3 +173,31 @@ TEST_CASE("deflate protocol: an 8-bit window for our side sends uncompressed, ho
   CHECK(endpoint.compression_memory() > 0);
   CHECK(endpoint.compression_memory() < 64 * 1024);
 }
+
+TEST_CASE("deflate protocol: between messages a side without context takeover holds no zlib state and no inflate buffer") {
+  const role r = GENERATE(role::client, role::server);
+  deflate_params resetting;
+  resetting.local_no_context_takeover = resetting.remote_no_context_takeover = true;
+  protocol endpoint = with_deflate(r, {}, resetting, 0);
+  const std::string large(4000, 'z');
+
+  // A compressed message in: while its last piece is being taken the buffer is
+  // held; the next receive() gives it back to the thread.
+  const bytes wire = raw_frame(0xc1, as_string(compressed(large)), r == role::server);
+  bytes in = wire;
+  const event ev = endpoint.receive(in.data(), in.size());
+  REQUIRE(ev.type == event_type::message_data);
+  REQUIRE(ev.message_complete);
+  CHECK(std::string(reinterpret_cast<const char*>(ev.data), ev.size) == large);
+  CHECK(endpoint.compression_memory() >= 16 * 1024); // the event's bytes are still in it
+  CHECK(endpoint.receive(in.data() + ev.consumed, in.size() - ev.consumed).type == event_type::need_more);
+  CHECK(endpoint.compression_memory() == 0);
+  CHECK(detail::spare_buffers<16 * 1024>::spares() >= 1);
+
+  // A compressed message out: the compressor goes back to the thread's pool at the message's end.
+  std::vector<std::uint8_t> out;
+  REQUIRE_FALSE(endpoint.serialize_message(message_kind::text, large, out, compress_mode::always));
+  CHECK(endpoint.compression_memory() == 0);
+  protocol peer = with_deflate(r == role::server ? role::client : role::server);
+  CHECK(feed(peer, out).messages == std::vector<std::string>{large});
+}

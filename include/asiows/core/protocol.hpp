@@ -36,6 +36,7 @@
 #include <asiows/core/pong_queue.hpp>
 #include <asiows/core/utf8.hpp>
 #include <asiows/core/detail/random.hpp>
+#include <asiows/core/detail/spare_buffers.hpp>
 
 #include <algorithm>
 #include <array>
@@ -127,6 +128,10 @@ public:
   // After the peer's Close or a failure, further input is consumed and ignored.
   event receive(std::uint8_t* data, std::size_t size) {
     std::size_t position = 0;
+    if (inflated_spent_) { // the last compressed message's last piece has been taken
+      inflated_spent_ = false;
+      inflate_buffers::give_back(inflated_);
+    }
     if (state_ == close_state::closed || state_ == close_state::failed) return need_more(size);
     for (;;) {
       if (reading_header_) {
@@ -224,7 +229,8 @@ public:
   // marks compressed messages both ways (RFC 7692 6). Messages of at least
   // `threshold` bytes are compressed by default (compress_mode::automatic).
   // Compressed messages arrive inflated, in pieces of at most 16 KiB from a
-  // buffer of the protocol's, and the message size limit applies to the
+  // buffer the thread lends while a message is inflated (given back at the
+  // receive() after its last piece), and the message size limit applies to the
   // inflated size, checked as it grows (a decompression bomb stops at it).
   void enable_compression(std::unique_ptr<message_compression> compression, std::size_t threshold) {
     compression_ = std::move(compression);
@@ -234,7 +240,8 @@ public:
 
   bool compression_enabled() const noexcept { return compression_ != nullptr; }
   // What compression holds in memory now: its streams and the inflate buffer,
-  // all created on first use (0 until a message is compressed or inflated).
+  // all created on first use (0 until a message is compressed or inflated);
+  // between messages, a side without context takeover holds none.
   std::size_t compression_memory() const noexcept {
     return compression_ ? compression_->memory_bytes() + inflated_.capacity() : 0;
   }
@@ -383,6 +390,7 @@ public:
 
 private:
   static constexpr std::size_t inflate_chunk_size = 16 * 1024;
+  using inflate_buffers = detail::spare_buffers<inflate_chunk_size>;
 
   // One step of a compressed message: unmask what arrived (once), inflate
   // what fits in inflated_. Returns a message_data event when bytes came out
@@ -400,7 +408,7 @@ private:
       if (frame_remaining_ == 0) reading_header_ = true;
       return need_more(0);
     }
-    if (inflated_.empty()) inflated_.resize(inflate_chunk_size); // on first use: idle connections hold none
+    inflate_buffers::lend(inflated_); // held while a message is inflated: idle connections hold none
     const inflate_step step =
         compression_->decompress(data + position, available, message_ends, inflated_.data(), inflated_.size());
     if (step.failure) return fail(error::bad_compressed_data, size);
@@ -414,6 +422,7 @@ private:
     if (text && !utf8_.feed(inflated_.data(), step.produced)) return fail(error::invalid_utf8, size);
     if (step.message_done) {
       if (text && !utf8_.finish()) return fail(error::invalid_utf8, size);
+      inflated_spent_ = true; // given back at the next receive(): the event below points into it
       receiving_message_ = false;
       receiving_compressed_ = false;
       reading_header_ = true;
@@ -611,6 +620,7 @@ private:
   // Compression (permessage-deflate), when negotiated.
   std::unique_ptr<message_compression> compression_;
   std::vector<std::uint8_t> inflated_;   // a compressed message's output, a piece at a time
+  bool inflated_spent_ = false;          // inflated_ is free to go back once its last piece is taken
   std::vector<std::uint8_t> compressed_; // an outgoing message, compressed
   std::size_t compression_threshold_ = 0;
   std::size_t inflated_size_ = 0;  // bytes of the current message inflated so far
