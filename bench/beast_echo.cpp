@@ -1,7 +1,8 @@
 // beast_echo: the same echo server as examples/echo_server, written with
 // Boost.Beast (Debian libboost-dev), for the side-by-side runs of
 // bench/compare.sh: one thread, one session per connection, read then write.
-//   beast_echo --port P   (prints ws://127.0.0.1:PORT/)
+//   beast_echo --port P [--deflate]   (prints ws://127.0.0.1:PORT/)
+// --deflate: permessage-deflate as asiows' echo_server has it (zlib level 6, memLevel 4).
 #include <utility> // first: Boost 1.74's awaitable.hpp uses std::exchange without it (g++ 12, C++20)
 
 #include <boost/asio.hpp>
@@ -20,7 +21,14 @@ namespace {
 
 class session : public std::enable_shared_from_this<session> {
 public:
-  explicit session(tcp::socket socket) : ws_(std::move(socket)) {}
+  session(tcp::socket socket, bool deflate) : ws_(std::move(socket)) {
+    if (!deflate) return;
+    beast::websocket::permessage_deflate pmd;
+    pmd.server_enable = true;
+    pmd.compLevel = 6;
+    pmd.memLevel = 4;
+    ws_.set_option(pmd);
+  }
 
   void start() {
     ws_.read_message_max(64 * 1024 * 1024);
@@ -47,13 +55,13 @@ private:
   beast::flat_buffer buffer_;
 };
 
-void accept_next(tcp::acceptor& acceptor) {
-  acceptor.async_accept([&acceptor](beast::error_code ec, tcp::socket socket) {
+void accept_next(tcp::acceptor& acceptor, bool deflate) {
+  acceptor.async_accept([&acceptor, deflate](beast::error_code ec, tcp::socket socket) {
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
-      std::make_shared<session>(std::move(socket))->start();
+      std::make_shared<session>(std::move(socket), deflate)->start();
     }
-    accept_next(acceptor);
+    accept_next(acceptor, deflate);
   });
 }
 
@@ -61,12 +69,15 @@ void accept_next(tcp::acceptor& acceptor) {
 
 int main(int argc, char** argv) {
   unsigned short port = 0;
-  for (int i = 1; i + 1 < argc; i += 2)
-    if (std::strcmp(argv[i], "--port") == 0) port = static_cast<unsigned short>(std::atoi(argv[i + 1]));
+  bool deflate = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--port") == 0 && i + 1 < argc) port = static_cast<unsigned short>(std::atoi(argv[++i]));
+    else if (std::strcmp(argv[i], "--deflate") == 0) deflate = true;
+  }
   net::io_context io(1);
   tcp::acceptor acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
   std::printf("ws://127.0.0.1:%d/\n", acceptor.local_endpoint().port());
   std::fflush(stdout);
-  accept_next(acceptor);
+  accept_next(acceptor, deflate);
   io.run();
 }

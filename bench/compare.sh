@@ -31,13 +31,20 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin_server=(tasks
 servers=(raw asiows asiows-server)
 [ -x $bin/bench/beast_echo ] && [ ${#tls[@]} -eq 0 ] && servers+=(beast)
 [ ${#tls[@]} -gt 0 ] && servers[0]=openssl
+deflate_servers=()
+if [ ${#tls[@]} -eq 0 ]; then
+  deflate_servers=(asiows asiows-deflate-shared)
+  [ -x $bin/bench/beast_echo ] && deflate_servers+=(beast-deflate)
+fi
 server_command() {
   case $1 in
     raw) echo "$bin/bench/raw_echo" ;;
     openssl) echo "$bin/bench/tls_echo" ;;
     asiows) echo "$bin/examples/echo_server" ;;
     asiows-server) echo "$bin/bench/server_echo" ;;
+    asiows-deflate-shared) echo "$bin/examples/echo_server --deflate-shared" ;;
     beast) echo "$bin/bench/beast_echo" ;;
+    beast-deflate) echo "$bin/bench/beast_echo --deflate" ;;
   esac
 }
 workloads=("16b-1:--connections 100 --in-flight 1 --size 16"
@@ -96,6 +103,15 @@ for round in $(seq "$rounds"); do
     idle=$(echo "$out" | sed -n 's/.*idle: \([0-9]*\) B per connection.*/\1/p')
     echo "$round $server idle ${idle:-0} 0 0" >>"$results"
   done
+  # Connections that compress, at rest after one 1 KiB JSON-like message each
+  # way: echo_server's default (each side keeps its zlib state between
+  # messages), with --deflate-shared (no context takeover: states borrowed per
+  # message from the thread's pool), and Beast with the same zlib settings.
+  for server in "${deflate_servers[@]}"; do
+    out=$(run_load "$server" --connections 1000 --idle --deflate)
+    idle=$(echo "$out" | sed -n 's/.*idle: \([0-9]*\) B per connection.*/\1/p')
+    echo "$round $server idle-deflate ${idle:-0} 0 0" >>"$results"
+  done
   echo "round $round done" >&2
 done
 
@@ -135,5 +151,11 @@ for workload, label in (("16b-1", "16 B, 1 in flight"), ("16b-16", "16 B, 16 in 
                         ("64k-text", "64 KiB text"), ("1m-binary", "1 MiB binary")):
     print(f"| {label}: server syscalls per message | " + " | ".join(syscalls(s, workload) for s in servers) + " |")
 print("| server RSS per idle connection, 10k conns (B) | " + " | ".join(cell(s, "idle", 0, "{:,.0f}") for s in servers) + " |")
+compressing = [s for s in dict.fromkeys(server for server, workload in rows if workload == "idle-deflate")]
+if compressing:
+    print()
+    print("| permessage-deflate, 1k conns idle after one 1 KiB message each way | " + " | ".join(compressing) + " |")
+    print("|---|" + "---|" * len(compressing))
+    print("| server RSS per connection (B) | " + " | ".join(f"{median(s, 'idle-deflate', 0):,.0f}" for s in compressing) + " |")
 PY
 rm -f "$results"

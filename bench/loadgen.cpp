@@ -6,13 +6,17 @@
 // the server's pid, the server's resident memory per connection.
 //
 //   loadgen --port P [--connections 100] [--in-flight 1] [--size 16] [--binary]
-//           [--messages M | --seconds S] [--idle] [--server-pid PID] [--raw] [--tls]
+//           [--messages M | --seconds S] [--idle [--deflate]] [--server-pid PID] [--raw] [--tls]
 //
 // --messages: each connection echoes M messages, then closes (a soak: exit 1
 // unless every message came back intact). --seconds: as many as fit in S
 // seconds. --idle: open, hold for 2 s, measure the server's memory, close. --raw: the
 // server is a plain TCP echo (the ceiling): no handshake, the frames come back
 // as sent. With --server-pid, the server's CPU time per message is reported.
+// --deflate (with --idle): each connection offers permessage-deflate (resetting
+// its own compressor, client_no_context_takeover), sends one compressed
+// message of --size bytes (1 KiB of JSON-like text by default), takes its echo,
+// and only then idles: the memory of connections that compress, at rest.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,6 +28,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -56,6 +61,7 @@ struct settings {
   long server_pid = 0;
   bool raw = false;
   bool tls = false;
+  bool deflate = false;
 };
 
 // The CPU time (user + system) a process has used, in seconds, or 0.
@@ -107,6 +113,31 @@ std::string masked_frame(std::uint8_t opcode, const std::string& payload) {
   return frame;
 }
 
+// `text` as one permessage-deflate message: raw DEFLATE ended by a sync flush,
+// its 00 00 ff ff tail removed (RFC 7692 7.2.1).
+std::string deflated(const std::string& text) {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 16, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  z.avail_in = static_cast<uInt>(text.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_SYNC_FLUSH);
+  out.resize(out.size() - z.avail_out - 4);
+  deflateEnd(&z);
+  return out;
+}
+
+// A JSON-like message of `size` bytes: what a compressing connection carries.
+std::string json_like(std::size_t size) {
+  std::string text;
+  for (int i = 0; text.size() < size; ++i)
+    text += "{\"symbol\":\"ASW\",\"price\":" + std::to_string(100 + i % 37) + ".25,\"size\":" + std::to_string(i * 7) + "},";
+  text.resize(size);
+  return text;
+}
+
 enum class phase { connecting, upgrading, open, closing, done };
 
 struct connection {
@@ -127,6 +158,10 @@ public:
   explicit load(const settings& s)
       : s_(s), payload_(make_payload(s)), frame_(masked_frame(s.binary ? 2 : 1, payload_)),
         close_frame_(masked_frame(8, std::string("\x03\xe8", 2))) {
+    if (s.deflate) {
+      frame_ = masked_frame(1, deflated(json_like(s.size)));
+      frame_[0] = static_cast<char>(frame_[0] | 0x40); // RSV1: compressed
+    }
     epoll_ = epoll_create1(0);
     conns_.resize(s.connections);
     if (s.tls) {
@@ -153,7 +188,8 @@ public:
     for (;;) {
       // Connect progressively: at most 256 handshakes in progress, to spare the listen backlog.
       while (next_to_connect < conns_.size() && upgrading_ < 256) open_connection(next_to_connect++);
-      if (!started_all_ && open_ == conns_.size()) {
+      // With --deflate every connection has had its compressed exchange first.
+      if (!started_all_ && open_ == conns_.size() && (!s_.deflate || total_received_ == conns_.size())) {
         started_all_ = true;
         measure_start = clock_type::now();
         cpu_start_ = process_cpu_seconds(s_.server_pid);
@@ -214,7 +250,9 @@ private:
     }
     if (!s_.raw)
       c.out = "GET / HTTP/1.1\r\nHost: " + s_.host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+            std::string(s_.deflate ? "Sec-WebSocket-Extensions: permessage-deflate; client_no_context_takeover\r\n" : "") +
+            "\r\n";
     if (tls_context_) {
       c.tls = SSL_new(tls_context_);
       SSL_set_fd(c.tls, c.fd);
@@ -390,6 +428,11 @@ private:
       --upgrading_;
       ++open_;
       if (started_all_ && !s_.idle && !stopping_) top_up(c);
+      if (s_.deflate) { // the one compressed exchange before idling
+        c.out += frame_;
+        c.sent_at.push_back(clock_type::now());
+        ++c.sent;
+      }
     }
     std::size_t at = 0;
     while (s_.raw && c.in.size() - at >= frame_.size()) { // our frames, back as they were sent
@@ -415,8 +458,9 @@ private:
       if (opcode == 8) { // the server's answer to our Close
         c.close_answered = true;
       } else if (opcode == 1 || opcode == 2) {
-        if (!(bytes[0] & 0x80) || length != payload_.size() ||
-            std::memcmp(bytes + header, payload_.data(), length) != 0) {
+        // A compressed echo is not checked: the server may compress it as it likes.
+        if (!s_.deflate && (!(bytes[0] & 0x80) || length != payload_.size() ||
+                            std::memcmp(bytes + header, payload_.data(), length) != 0)) {
           ++corrupt_;
         }
         record_echo(c);
@@ -509,14 +553,20 @@ int main(int argc, char** argv) {
     else if (arg == "--server-pid") s.server_pid = std::atol(value().c_str());
     else if (arg == "--raw") s.raw = true;
     else if (arg == "--tls") s.tls = true;
+    else if (arg == "--deflate") s.deflate = true;
     else {
       std::fprintf(stderr, "unknown option %s (see the comment at the top of loadgen.cpp)\n", arg.c_str());
       return 2;
     }
   }
+  if (s.deflate && !s.idle) {
+    std::fprintf(stderr, "--deflate measures idle connections: give --idle too\n");
+    return 2;
+  }
+  if (s.deflate && s.size == 16) s.size = 1024; // the default size, for JSON-like text
   if (s.port == 0 || s.connections == 0 || s.in_flight == 0) {
     std::fprintf(stderr, "usage: loadgen --port P [--connections N] [--in-flight K] [--size B] [--binary]\n"
-                         "               [--messages M | --seconds S] [--idle] [--server-pid PID] [--raw] [--tls]\n");
+                         "               [--messages M | --seconds S] [--idle [--deflate]] [--server-pid PID] [--raw] [--tls]\n");
     return 2;
   }
   rlimit limit{};

@@ -7,8 +7,12 @@
 // --reuseport, an io_context per thread on one port), and wss with a certificate.
 //
 // Accepts permessage-deflate (compression) unless --no-deflate is given.
+// --deflate-shared has both sides reset their compressor after each message
+// (no context takeover): the server then borrows zlib's state per message from
+// its thread's pool, and an idle connection holds none.
 //
-// Run:  ./build/gcc/examples/echo_server --port 9001 [--threads 2 [--reuseport]] [--tls cert.pem key.pem] [--no-deflate]
+// Run:  ./build/gcc/examples/echo_server --port 9001 [--threads 2 [--reuseport]] [--tls cert.pem key.pem]
+//                                        [--no-deflate | --deflate-shared]
 // Try:  python3 -m websockets ws://127.0.0.1:9001/
 #include <asiows/asiows.hpp>
 #include <asiows/ssl.hpp>
@@ -31,13 +35,7 @@ using tls_socket = asiows::ssl::socket_stream<tcp::socket>;
 template <class Socket>
 class echo_connection : public std::enable_shared_from_this<echo_connection<Socket>> {
 public:
-  echo_connection(Socket socket, bool deflate) : ws_(std::move(socket)) {
-    asiows::options opts;
-    opts.enable_deflate = deflate;
-    opts.max_message_size = 64 * 1024 * 1024; // large-message benchmarks and conformance cases
-    opts.max_frame_size = opts.max_message_size;
-    ws_.set_options(opts);
-  }
+  echo_connection(Socket socket, const asiows::options& opts) : ws_(std::move(socket)) { ws_.set_options(opts); }
 
   void start() {
     if constexpr (std::is_same_v<Socket, tls_socket>) {
@@ -111,18 +109,18 @@ private:
 
 // Accepts TCP connections for ever. With several threads, each connection
 // gets a strand of its own; with one, the strand would only cost time.
-void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, bool deflate, bool threaded) {
+void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, const asiows::options& opts, bool threaded) {
   const asio::any_io_executor executor =
       threaded ? asio::any_io_executor(asio::make_strand(acceptor.get_executor())) : acceptor.get_executor();
-  acceptor.async_accept(executor, [&acceptor, tls, deflate, threaded](std::error_code ec, tcp::socket socket) {
+  acceptor.async_accept(executor, [&acceptor, tls, &opts, threaded](std::error_code ec, tcp::socket socket) {
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
       if (tls)
-        std::make_shared<echo_connection<tls_socket>>(tls_socket(std::move(socket), *tls), deflate)->start();
+        std::make_shared<echo_connection<tls_socket>>(tls_socket(std::move(socket), *tls), opts)->start();
       else
-        std::make_shared<echo_connection<tcp::socket>>(std::move(socket), deflate)->start();
+        std::make_shared<echo_connection<tcp::socket>>(std::move(socket), opts)->start();
     }
-    accept_loop(acceptor, tls, deflate, threaded);
+    accept_loop(acceptor, tls, opts, threaded);
   });
 }
 
@@ -151,7 +149,11 @@ int main(int argc, char** argv) {
   std::string address = "127.0.0.1", cert, key;
   unsigned short port = 9001;
   int threads = 1;
-  bool deflate = true, reuseport = false;
+  bool reuseport = false;
+  asiows::options opts;
+  opts.enable_deflate = true;
+  opts.max_message_size = 64 * 1024 * 1024; // large-message benchmarks and conformance cases
+  opts.max_frame_size = opts.max_message_size;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--port" && i + 1 < argc) port = static_cast<unsigned short>(std::stoi(argv[++i]));
@@ -159,9 +161,13 @@ int main(int argc, char** argv) {
     else if (arg == "--threads" && i + 1 < argc) threads = std::max(1, std::stoi(argv[++i]));
     else if (arg == "--reuseport") reuseport = true;
     else if (arg == "--tls" && i + 2 < argc) cert = argv[++i], key = argv[++i];
-    else if (arg == "--no-deflate") deflate = false;
+    else if (arg == "--no-deflate") opts.enable_deflate = false;
+    else if (arg == "--deflate-shared") opts.deflate.server_no_context_takeover = opts.deflate.client_no_context_takeover = true;
     else {
-      std::fprintf(stderr, "usage: %s [--port N] [--address A] [--threads N [--reuseport]] [--tls cert.pem key.pem] [--no-deflate]\n", argv[0]);
+      std::fprintf(stderr,
+                   "usage: %s [--port N] [--address A] [--threads N [--reuseport]] [--tls cert.pem key.pem]"
+                   " [--no-deflate | --deflate-shared]\n",
+                   argv[0]);
       return 2;
     }
   }
@@ -180,7 +186,7 @@ int main(int argc, char** argv) {
     const unsigned short where = i == 0 ? port : acceptors.front().local_endpoint().port();
     acceptors.push_back(open_acceptor(*ios[static_cast<std::size_t>(i)], address, where, reuseport));
   }
-  for (auto& acceptor : acceptors) accept_loop(acceptor, tls.get(), deflate, !reuseport && threads > 1);
+  for (auto& acceptor : acceptors) accept_loop(acceptor, tls.get(), opts, !reuseport && threads > 1);
   std::printf("echo_server listening on %s://%s:%u/ with %d thread(s)%s\n", tls ? "wss" : "ws", address.c_str(),
               acceptors.front().local_endpoint().port(), threads, reuseport ? ", one io_context each" : "");
   std::fflush(stdout);
