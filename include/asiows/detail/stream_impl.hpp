@@ -10,9 +10,11 @@
 #include <asiows/core/protocol.hpp>
 #include <asiows/core/server_handshake.hpp>
 #include <asiows/detail/control_observer.hpp>
+#include <asiows/detail/op_allocator.hpp>
 #include <asiows/detail/read_block.hpp>
 #include <asiows/detail/write_lock.hpp>
 
+#include <asio/bind_allocator.hpp>
 #include <asio/buffer.hpp>
 #include <asio/socket_base.hpp>
 #include <asio/steady_timer.hpp>
@@ -338,11 +340,12 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     if (after <= clock::duration::zero() || transport_closed) return;
     timer_purpose = purpose;
     timer.expires_after(after);
-    timer.async_wait([weak = this->weak_from_this(), generation = timer_generation](std::error_code ec) {
+    // Pending as long as the connection is idle: in a block of its own size.
+    timer.async_wait(asio::bind_allocator(op_allocator<void>(), [weak = this->weak_from_this(), generation = timer_generation](std::error_code ec) {
       auto self = weak.lock();
       if (!self || ec || generation != self->timer_generation) return;
       self->on_deadline();
-    });
+    }));
   }
 
   void start_handshake_timer() { arm_timer(deadline::handshake, settings.handshake_timeout); }

@@ -6,9 +6,11 @@
 #ifndef ASIOWS_DETAIL_STREAM_READ_OP_HPP
 #define ASIOWS_DETAIL_STREAM_READ_OP_HPP
 
+#include <asiows/detail/op_allocator.hpp>
 #include <asiows/detail/stream_impl.hpp>
 #include <asiows/message_buffer.hpp>
 
+#include <asio/bind_allocator.hpp>
 #include <asio/coroutine.hpp>
 #include <asio/error.hpp>
 #include <asio/defer.hpp>
@@ -286,8 +288,8 @@ private:
 
   template <class Self>
   void start_receive(stream_impl<NextLayer>& s, Self&& self) {
-    if constexpr (waits_unbuffered)
-      s.next_layer.async_wait(asio::socket_base::wait_read, std::forward<Self>(self));
+    if constexpr (waits_unbuffered) // an idle connection's one pending operation: in a block of its size
+      s.next_layer.async_wait(asio::socket_base::wait_read, asio::bind_allocator(op_allocator<void>(), std::forward<Self>(self)));
     else
       s.next_layer.async_read_some(read_target(s, in_place_chunk), std::forward<Self>(self));
   }
