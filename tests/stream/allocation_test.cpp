@@ -186,8 +186,10 @@ struct allocation_counts {
 // endpoint at `url`, warm first; the allocations of the measured rounds.
 // The server echoes (test::echo_config).
 allocation_counts endpoint_echo_allocations(asio::io_context& io, asiows::server<>& server, const std::string& url,
-                                            const std::function<void(asiows::client<>&)>& prepare = {}) {
+                                            const std::function<void(asiows::client<>&)>& prepare = {},
+                                            const asiows::options& client_options = {}) {
   asiows::client_config<> client_config;
+  client_config.connection = client_options;
   const std::vector<std::string> payloads{"tick", std::string(200, 'x'), "{\"price\":101.5}", std::string(3000, 'y')};
   std::size_t received = 0, mismatches = 0;
   int rounds_left = 50; // warm-up first
@@ -232,6 +234,26 @@ TEST_CASE("the server and client endpoints echo pipelined messages without alloc
   INFO(during.by_operator_new << " allocations for 1200 messages each way");
   CHECK(during.by_operator_new == 0);
 }
+
+#if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
+TEST_CASE("with permessage-deflate the endpoints echo pipelined messages without allocating once warm") {
+  // Each side keeping its zlib state, or both resetting after every message and
+  // borrowing states from the thread's pool (zlib's own memory is malloc'd once per state).
+  const bool shared = GENERATE(false, true);
+  asiows::options deflating;
+  deflating.enable_deflate = true;
+  deflating.deflate.server_no_context_takeover = deflating.deflate.client_no_context_takeover = shared;
+  asio::io_context io;
+  asiows::server_config<> config;
+  config.connection = deflating;
+  asiows::server server(io, test::echo_config(std::move(config)));
+  REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+  const auto during =
+      endpoint_echo_allocations(io, server, "ws://127.0.0.1:" + std::to_string(server.port()) + "/", {}, deflating);
+  INFO(during.by_operator_new << " allocations for 1200 messages each way, half of them compressed");
+  CHECK(during.by_operator_new == 0);
+}
+#endif
 
 #if defined(ASIOWS_ENABLE_SSL) && ASIOWS_ENABLE_SSL
 TEST_CASE("wss: the endpoints echo pipelined messages without allocating once warm, OpenSSL included") {
