@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 tls=()
 if [ "${1:-}" = --tls ]; then tls=(--tls tests/tls/server.pem tests/tls/server-key.pem); shift; fi
 rounds=${1:-3} seconds=${2:-3}
-scripts/install-deps.sh
+scripts/install-deps.sh --bench
 cmake --preset release -DASIOWS_BUILD_BENCH=ON >/dev/null
 targets=(echo_server server_echo raw_echo tls_echo asiows_loadgen)
 cmake --build --preset release --target "${targets[@]}"
