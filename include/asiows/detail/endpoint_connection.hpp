@@ -243,7 +243,7 @@ private:
       shared_->on_message(this->shared_from_this(), message_.view(), ws_.got_text() ? message_kind::text : message_kind::binary);
   }
 
-  // Writes everything queued in one batch, then looks again; closes when asked and drained.
+  // The pump send() posted: writes what is queued, then lets a read that waited for it start.
   void pump() {
     {
       std::lock_guard<std::mutex> lock(mutex_);

@@ -14,6 +14,7 @@
 #include <asiows/detail/read_block.hpp>
 #include <asiows/detail/write_lock.hpp>
 
+#include <asio/basic_stream_socket.hpp>
 #include <asio/bind_allocator.hpp>
 #include <asio/buffer.hpp>
 #include <asio/socket_base.hpp>
@@ -64,6 +65,12 @@ template <class Stream, class = void>
 struct has_lowest_layer : std::false_type {};
 template <class Stream>
 struct has_lowest_layer<Stream, std::void_t<decltype(std::declval<Stream&>().lowest_layer())>> : std::true_type {};
+
+// Whether a next layer is a plain Asio stream socket (TCP, Unix).
+template <class Stream>
+struct is_basic_stream_socket : std::false_type {};
+template <class Protocol, class Executor>
+struct is_basic_stream_socket<asio::basic_stream_socket<Protocol, Executor>> : std::true_type {};
 
 // A next layer that can give its buffers back while idle (ssl::socket_stream).
 template <class Stream, class = void>

@@ -205,9 +205,9 @@ public:
             did_io_ = true;
             bytes = finish_receive(s, ec, bytes);
           }
-          // A read that filled the room it asked for may have left more behind; one
-          // that did not found the socket drained, and the next would find nothing.
-          read_again_ = waits_unbuffered && !ec && bytes > 0 && bytes == asked_;
+          // A socket read that filled the room it asked for may have left more behind;
+          // one that did not found the socket drained, and the next would find nothing.
+          read_again_ = waits_unbuffered && !ec && bytes > 0 && (!short_read_drains || bytes == asked_);
           if (in_place_) {
             in_place_ = false;
             if (ec) {
@@ -285,6 +285,9 @@ private:
   // block lent for as long as its bytes last); any other stream is read
   // the usual way, holding the buffer while it waits.
   static constexpr bool waits_unbuffered = std::is_base_of_v<asio::socket_base, NextLayer>;
+  // A plain socket that gave less than asked is drained. A TLS stream gives what
+  // OpenSSL's read-ahead took, with more perhaps still in the socket.
+  static constexpr bool short_read_drains = is_basic_stream_socket<NextLayer>::value;
 
   template <class Self>
   void start_receive(stream_impl<NextLayer>& s, Self&& self) {
@@ -304,7 +307,7 @@ private:
       // initialising, sized to the whole frame; a sink that zero-fills what it
       // grows is given only what the socket holds (asked with FIONREAD).
       std::size_t readable = 0;
-      if (s.engine->payload_ahead() >= in_place_minimum)
+      if (!ec && s.engine->payload_ahead() >= in_place_minimum)
         readable = parser_type::sink_grows_uninitialised ? in_place_socket_limit : s.next_layer.available(ec);
       if (!ec) {
         const asio::mutable_buffer target = read_target(s, readable);
