@@ -3,8 +3,9 @@
 //
 // Each message is raw DEFLATE ended by a sync flush whose trailing 00 00 ff ff
 // is removed (7.2.1) and put back before inflating (7.2.2). zlib streams are
-// created on first use and kept; with no_context_takeover they are reset
-// after each message, not reallocated. Decompression writes into a buffer of
+// created on first use and kept; with no_context_takeover they are borrowed
+// from the thread's pool for each message instead (below), and given back
+// reset, never reallocated per message. Decompression writes into a buffer of
 // the caller's size and stops when it is full, so the caller bounds what a
 // small message may inflate to (a decompression bomb costs bounded memory).
 //
