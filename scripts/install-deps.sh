@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ clang cmake ninja-build libasio-dev libssl-dev zlib1g-dev catch2 libbenchmark-dev openssl python3-websockets chromium)
+packages=(g++ clang cmake ninja-build pkg-config libasio-dev libssl-dev zlib1g-dev catch2 libbenchmark-dev openssl python3-websockets chromium)
 # bench/compare.sh also measures Boost.Beast, and counts syscalls with perf.
 [ "${1:-}" = --bench ] && packages+=(libboost-dev linux-perf)
 # Node and npm for the `ws` peer: any installed node will do; else Debian's.
