@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and runs every test: installs what is missing, then for each preset
 # (g++ C++17 and C++20, g++ optimized as users ship it (Release, -O3), clang++
-# C++20, clang++ C++17 with ASan+UBSan, and the threaded tests under TSan)
+# C++20, clang++ C++20 on the newest standalone Asio (../shared/third_party),
+# clang++ C++17 with ASan+UBSan, and the threaded tests under TSan)
 # configures, builds and runs ctest; then the soak
 # test once (10,000 connections, on the gcc build) and each libFuzzer target
 # for ASIOWS_FUZZ_SECONDS (default 60) seconds.
@@ -12,13 +13,18 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 release clang-cxx20 sanitize tsan soak fuzz)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 release clang-cxx20 newest-asio sanitize tsan soak fuzz)
+newest_asio=../shared/third_party/asio-1.38.2/include
 
 for preset in "${presets[@]}"; do
   echo "==== preset: $preset"
   if [ "$preset" = soak ]; then
     [ -d build/gcc ] || { cmake --preset gcc >/dev/null && cmake --build --preset gcc; }
     ctest --test-dir build/gcc -L soak --verbose # the figures go to the log
+    continue
+  fi
+  if [ "$preset" = newest-asio ] && [ ! -f "$newest_asio/asio.hpp" ]; then
+    echo "skipped: no $newest_asio (see ../shared/third_party/README.md)"
     continue
   fi
   if [ "$preset" = fuzz ]; then
