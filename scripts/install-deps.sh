@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(g++ clang cmake ninja-build pkg-config libasio-dev libssl-dev zlib1g-dev catch2 libbenchmark-dev openssl python3-websockets chromium)
+# Conan 2 (scripts/test-conan.sh) runs from ../shared/third_party on Debian's Python and these.
+packages+=(python3-requests python3-yaml python3-jinja2 python3-dateutil python3-colorama python3-fasteners
+           python3-distro python3-urllib3 python3-patch-ng)
 # bench/compare.sh also measures Boost.Beast, and counts syscalls with perf.
 [ "${1:-}" = --bench ] && packages+=(libboost-dev linux-perf)
 # Node and npm for the `ws` peer: any installed node will do; else Debian's.

@@ -3,17 +3,17 @@
 # (g++ C++17 and C++20, g++ optimized as users ship it (Release, -O3), clang++
 # C++20, clang++ C++20 on the newest standalone Asio (../shared/third_party),
 # clang++ C++17 with ASan+UBSan, and the threaded tests under TSan)
-# configures, builds and runs ctest; then the soak
+# configures, builds and runs ctest; then the Conan package (scripts/test-conan.sh), the soak
 # test once (10,000 connections, on the gcc build) and each libFuzzer target
 # for ASIOWS_FUZZ_SECONDS (default 60) seconds.
-# Usage: scripts/run-tests.sh [preset ...]   (also "soak" and "fuzz")
+# Usage: scripts/run-tests.sh [preset ...]   (also "conan", "soak" and "fuzz")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 release clang-cxx20 newest-asio sanitize tsan soak fuzz)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 release clang-cxx20 newest-asio sanitize tsan conan soak fuzz)
 newest_asio=../shared/third_party/asio-1.38.2/include
 
 for preset in "${presets[@]}"; do
@@ -25,6 +25,10 @@ for preset in "${presets[@]}"; do
   fi
   if [ "$preset" = newest-asio ] && [ ! -f "$newest_asio/asio.hpp" ]; then
     echo "skipped: no $newest_asio (see ../shared/third_party/README.md)"
+    continue
+  fi
+  if [ "$preset" = conan ]; then
+    scripts/test-conan.sh
     continue
   fi
   if [ "$preset" = fuzz ]; then
