@@ -2,7 +2,8 @@
 # so that find_package(asiows CONFIG) works after `cmake --install`.
 include(CMakePackageConfigHelpers)
 
-set(ASIOWS_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/asiows")
+# Header-only and architecture independent: share/, where vcpkg also wants it.
+set(ASIOWS_CMAKE_INSTALL_DIR "${CMAKE_INSTALL_DATADIR}/asiows")
 
 install(DIRECTORY include/asiows DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
 
