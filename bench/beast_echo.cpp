@@ -3,11 +3,18 @@
 // bench/compare.sh: one thread, one session per connection, read then write.
 //   beast_echo --port P [--deflate]   (prints ws://127.0.0.1:PORT/)
 // --deflate: permessage-deflate as asiows' echo_server has it (zlib level 6, memLevel 4).
+// Built with BEAST_ECHO_WSS (bench/compile/beast_echo_wss.cpp, a compile-time
+// subject), it serves wss:// with server.pem and server-key.pem instead.
 #include <utility> // first: Boost 1.74's awaitable.hpp uses std::exchange without it (g++ 12, C++20)
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#if defined(BEAST_ECHO_WSS)
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#endif
 
 #include <cstdio>
 #include <cstring>
@@ -19,9 +26,11 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-class session : public std::enable_shared_from_this<session> {
+template <class Stream>
+class session : public std::enable_shared_from_this<session<Stream>> {
 public:
-  session(tcp::socket socket, bool deflate) : ws_(std::move(socket)) {
+  template <class... TlsContext>
+  session(tcp::socket socket, bool deflate, TlsContext&... tls) : ws_(std::move(socket), tls...) {
     if (!deflate) return;
     beast::websocket::permessage_deflate pmd;
     pmd.server_enable = true;
@@ -33,14 +42,24 @@ public:
   void start() {
     ws_.read_message_max(64 * 1024 * 1024);
     ws_.auto_fragment(false);
-    ws_.async_accept([self = shared_from_this()](beast::error_code ec) {
+#if defined(BEAST_ECHO_WSS)
+    ws_.next_layer().async_handshake(net::ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code ec) {
+      if (!ec) self->accept();
+    });
+#else
+    accept();
+#endif
+  }
+
+private:
+  void accept() {
+    ws_.async_accept([self = this->shared_from_this()](beast::error_code ec) {
       if (!ec) self->read();
     });
   }
 
-private:
   void read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return;
       self->ws_.text(self->ws_.got_text());
       self->ws_.async_write(self->buffer_.data(), [self](beast::error_code written, std::size_t) {
@@ -51,17 +70,25 @@ private:
     });
   }
 
-  beast::websocket::stream<tcp::socket> ws_;
+  beast::websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
 };
 
-void accept_next(tcp::acceptor& acceptor, bool deflate) {
-  acceptor.async_accept([&acceptor, deflate](beast::error_code ec, tcp::socket socket) {
+#if defined(BEAST_ECHO_WSS)
+using echo_session = session<beast::ssl_stream<tcp::socket>>;
+#else
+using echo_session = session<tcp::socket>;
+#endif
+
+// Accepts for ever; `tls...` is the TLS context when there is one.
+template <class... TlsContext>
+void accept_next(tcp::acceptor& acceptor, bool deflate, TlsContext&... tls) {
+  acceptor.async_accept([&acceptor, deflate, &tls...](beast::error_code ec, tcp::socket socket) {
     if (!ec) {
       socket.set_option(tcp::no_delay(true));
-      std::make_shared<session>(std::move(socket), deflate)->start();
+      std::make_shared<echo_session>(std::move(socket), deflate, tls...)->start();
     }
-    accept_next(acceptor, deflate);
+    accept_next(acceptor, deflate, tls...);
   });
 }
 
@@ -76,8 +103,17 @@ int main(int argc, char** argv) {
   }
   net::io_context io(1);
   tcp::acceptor acceptor(io, tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+#if defined(BEAST_ECHO_WSS)
+  net::ssl::context tls(net::ssl::context::tls_server);
+  tls.use_certificate_chain_file("server.pem");
+  tls.use_private_key_file("server-key.pem", net::ssl::context::pem);
+  std::printf("wss://127.0.0.1:%d/\n", acceptor.local_endpoint().port());
+  std::fflush(stdout);
+  accept_next(acceptor, deflate, tls);
+#else
   std::printf("ws://127.0.0.1:%d/\n", acceptor.local_endpoint().port());
   std::fflush(stdout);
   accept_next(acceptor, deflate);
+#endif
   io.run();
 }

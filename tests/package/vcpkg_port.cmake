@@ -4,7 +4,7 @@
 # emulated (the source is this checkout; configure, install and the config
 # fix-up as vcpkg does them), into WORK_DIR/packages/asiows. run.cmake then
 # builds a consumer against that prefix with find_package(asiows CONFIG REQUIRED).
-# Inputs: SOURCE_DIR, WORK_DIR, CXX, FEATURES (a list: ssl, deflate).
+# Inputs: SOURCE_DIR, WORK_DIR, CXX, FEATURES (a list: ssl, deflate); run() from run.cmake.
 cmake_minimum_required(VERSION 3.20) # policies: IN_LIST, string(JSON)
 set(port_dir "${SOURCE_DIR}/ports/asiows")
 
@@ -67,13 +67,6 @@ set(VERSION "${version}")
 set(CURRENT_PACKAGES_DIR "${WORK_DIR}/packages/asiows")
 set(VCPKG_PORT_BUILD_DIR "${WORK_DIR}/buildtrees")
 file(REMOVE_RECURSE "${CURRENT_PACKAGES_DIR}" "${VCPKG_PORT_BUILD_DIR}")
-
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
-  if(NOT result EQUAL 0)
-    message(FATAL_ERROR "failed (${result}): ${ARGN}\n${output}")
-  endif()
-endfunction()
 
 function(vcpkg_from_github)
   cmake_parse_arguments(PARSE_ARGV 0 arg "" "OUT_SOURCE_PATH;REPO;REF;SHA512;HEAD_REF" "")
