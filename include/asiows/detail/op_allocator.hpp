@@ -22,11 +22,12 @@ public:
   static void* allocate(std::size_t size) {
     if (size == 0 || size > largest || lists_gone()) return ::operator new(size);
     free_lists& lists = this_thread();
-    void*& head = lists.heads[size_class(size)];
+    const std::size_t index = size_class(size);
+    void*& head = lists.heads[index];
     if (head == nullptr) return ::operator new(rounded(size));
     void* block = head;
     head = *static_cast<void**>(block);
-    --lists.kept[size_class(size)];
+    --lists.kept[index];
     return block;
   }
 
