@@ -13,10 +13,8 @@
 // a final block): data cut off inside a block is bad_compressed_data (1007).
 //
 // Memory held (zlib's own figures): compressor 2^(w+2) + 2^(memory_level+9)
-// bytes, decompressor 2^max(w,9) + about 7 KiB; memory_bytes() reports the sum.
-// A side that resets after each message (no context takeover) borrows its
-// state from the thread's pool for the message instead (zlib_stream.hpp):
-// between messages it holds none.
+// bytes, decompressor 2^max(w,9) + about 7 KiB; memory_bytes() reports the sum,
+// which is 0 between messages for a side that borrows (zlib_stream.hpp).
 #ifndef ASIOWS_CORE_DEFLATE_CODEC_HPP
 #define ASIOWS_CORE_DEFLATE_CODEC_HPP
 
