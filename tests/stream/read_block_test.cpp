@@ -1,4 +1,4 @@
-#include <asiows/detail/read_block.hpp>
+#include <asiows/core/detail/read_block.hpp>
 
 #include "catch.hpp"
 

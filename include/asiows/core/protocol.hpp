@@ -36,7 +36,7 @@
 #include <asiows/core/pong_queue.hpp>
 #include <asiows/core/utf8.hpp>
 #include <asiows/core/detail/random.hpp>
-#include <asiows/core/detail/spare_buffers.hpp>
+#include <asiows/core/detail/read_block.hpp>
 
 #include <algorithm>
 #include <array>
@@ -130,7 +130,7 @@ public:
     std::size_t position = 0;
     if (inflated_spent_) { // the last compressed message's last piece has been taken
       inflated_spent_ = false;
-      inflate_buffers::give_back(inflated_);
+      inflated_.release();
     }
     if (state_ == close_state::closed || state_ == close_state::failed) return need_more(size);
     for (;;) {
@@ -243,7 +243,7 @@ public:
   // all created on first use (0 until a message is compressed or inflated);
   // between messages, a side without context takeover holds none.
   std::size_t compression_memory() const noexcept {
-    return compression_ ? compression_->memory_bytes() + inflated_.capacity() : 0;
+    return compression_ ? compression_->memory_bytes() + inflated_.size() : 0;
   }
 
   // ---- replies owed to the peer -----------------------------------------------
@@ -389,8 +389,6 @@ public:
   }
 
 private:
-  static constexpr std::size_t inflate_chunk_size = 16 * 1024;
-  using inflate_buffers = detail::spare_buffers<inflate_chunk_size>;
 
   // One step of a compressed message: unmask what arrived (once), inflate
   // what fits in inflated_. Returns a message_data event when bytes came out
@@ -408,7 +406,7 @@ private:
       if (frame_remaining_ == 0) reading_header_ = true;
       return need_more(0);
     }
-    inflate_buffers::lend(inflated_); // held while a message is inflated: idle connections hold none
+    inflated_.acquire(); // held while a message is inflated: idle connections hold none
     const inflate_step step =
         compression_->decompress(data + position, available, message_ends, inflated_.data(), inflated_.size());
     if (step.failure) return fail(error::bad_compressed_data, size);
@@ -619,7 +617,7 @@ private:
   utf8_validator utf8_;
   // Compression (permessage-deflate), when negotiated.
   std::unique_ptr<message_compression> compression_;
-  std::vector<std::uint8_t> inflated_;   // a compressed message's output, a piece at a time
+  detail::read_block inflated_;          // a compressed message's output, a piece at a time
   bool inflated_spent_ = false;          // inflated_ is free to go back once its last piece is taken
   std::vector<std::uint8_t> compressed_; // an outgoing message, compressed
   std::size_t compression_threshold_ = 0;

@@ -9,9 +9,9 @@
 #include <asiows/core/options.hpp>
 #include <asiows/core/protocol.hpp>
 #include <asiows/core/server_handshake.hpp>
+#include <asiows/core/detail/read_block.hpp>
 #include <asiows/detail/control_observer.hpp>
 #include <asiows/detail/op_allocator.hpp>
-#include <asiows/detail/read_block.hpp>
 #include <asiows/detail/write_lock.hpp>
 
 #include <asio/basic_stream_socket.hpp>

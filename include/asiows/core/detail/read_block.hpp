@@ -1,15 +1,17 @@
-// The storage a stream reads into: a 16 KiB block lent by a small pool of
-// the running thread while the stream has received bytes not yet parsed (or
-// is reading), and given back once they are all parsed. A connection waiting
-// for its peer then holds no read buffer at all, and on a busy thread the few
-// blocks in use move from connection to connection without allocating.
-#ifndef ASIOWS_DETAIL_READ_BLOCK_HPP
-#define ASIOWS_DETAIL_READ_BLOCK_HPP
+// 16 KiB blocks lent by a small pool of the running thread, held only while
+// in use: the storage a stream reads into (while it has received bytes not yet
+// parsed, or is reading) and the protocol's inflate output (while a compressed
+// message is inflated). A connection waiting for its peer then holds neither,
+// and on a busy thread the few blocks in use move from connection to
+// connection without allocating.
+#ifndef ASIOWS_CORE_DETAIL_READ_BLOCK_HPP
+#define ASIOWS_CORE_DETAIL_READ_BLOCK_HPP
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace asiows::detail {
@@ -30,6 +32,13 @@ public:
   read_block() = default;
   read_block(const read_block&) = delete;
   read_block& operator=(const read_block&) = delete;
+  read_block(read_block&& other) noexcept
+      : storage_(std::move(other.storage_)), size_(std::exchange(other.size_, 0)) {}
+  read_block& operator=(read_block&& other) noexcept {
+    storage_ = std::move(other.storage_);
+    size_ = std::exchange(other.size_, 0);
+    return *this;
+  }
   // Frees, rather than pools: a stream may be destroyed after this thread's pool is.
   ~read_block() = default;
 
