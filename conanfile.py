@@ -1,5 +1,6 @@
 # Conan 2 recipe for asiows: a header-only package. Its dependencies are
-# standalone Asio, and, as options, OpenSSL (wss) and zlib (permessage-deflate).
+# standalone Asio (or Boost's, option boost_asio), and, as options, OpenSSL (wss)
+# and zlib (permessage-deflate).
 # Where no Conan remote is reachable, conan/profiles/debian declares them as the
 # system's packages ([platform_requires]); with Conan Center they come from there.
 #   conan create . -pr:a conan/profiles/debian     (tests with test_package/)
@@ -17,8 +18,8 @@ class AsiowsConan(ConanFile):
     topics = ("websocket", "asio", "header-only", "networking")
     package_type = "header-library"
     settings = "os", "arch", "compiler", "build_type"
-    options = {"ssl": [True, False], "deflate": [True, False]}
-    default_options = {"ssl": True, "deflate": True}
+    options = {"ssl": [True, False], "deflate": [True, False], "boost_asio": [True, False]}
+    default_options = {"ssl": True, "deflate": True, "boost_asio": False}
     exports_sources = "include/*", "LICENSE"
     no_copy_source = True
 
@@ -28,7 +29,10 @@ class AsiowsConan(ConanFile):
         self.version = re.search(r"project\(asiows VERSION ([0-9.]+)", cmake).group(1)
 
     def requirements(self):
-        self.requires("asio/[>=1.22 <2]")
+        if self.options.boost_asio:
+            self.requires("boost/[>=1.79 <2]")  # Boost.Asio 1.79 carries Asio 1.22
+        else:
+            self.requires("asio/[>=1.22 <2]")
         if self.options.ssl:
             self.requires("openssl/[>=3 <4]")
         if self.options.deflate:
@@ -56,9 +60,13 @@ class AsiowsConan(ConanFile):
         library.set_property("cmake_target_name", "asiows::asiows")
         library.bindirs = []
         library.libdirs = []
-        library.defines = ["ASIO_STANDALONE", "ASIO_NO_DEPRECATED"]
         library.requires = ["core"]
-        self._link(library, "asio", ["asio::asio"], [])
+        if self.options.boost_asio:
+            library.defines = ["ASIOWS_USE_BOOST_ASIO=1", "BOOST_ASIO_NO_DEPRECATED"]
+            self._link(library, "boost", ["boost::headers"], [])
+        else:
+            library.defines = ["ASIO_STANDALONE", "ASIO_NO_DEPRECATED"]
+            self._link(library, "asio", ["asio::asio"], [])
         if self.settings.os in ("Linux", "FreeBSD"):
             library.system_libs = ["pthread"]
         if self.options.ssl:

@@ -29,9 +29,15 @@ install(FILES
 
 # pkg-config: asiows.pc (ws://) and asiows-ssl.pc (wss://, OpenSSL), for builds
 # without CMake: c++ main.cpp $(pkg-config --cflags --libs asiows).
-set(_asiows_pc_cflags "-DASIO_STANDALONE -DASIO_NO_DEPRECATED")
-if(NOT ASIO_INCLUDE_DIR STREQUAL "/usr/include")
-  string(APPEND _asiows_pc_cflags " -I${ASIO_INCLUDE_DIR}")
+if(ASIOWS_USE_BOOST_ASIO)
+  set(_asiows_pc_cflags "-DASIOWS_USE_BOOST_ASIO=1 -DBOOST_ASIO_NO_DEPRECATED")
+  set(_asiows_asio_include_dir "${Boost_INCLUDE_DIRS}")
+else()
+  set(_asiows_pc_cflags "-DASIO_STANDALONE -DASIO_NO_DEPRECATED")
+  set(_asiows_asio_include_dir "${ASIO_INCLUDE_DIR}")
+endif()
+if(NOT _asiows_asio_include_dir STREQUAL "/usr/include")
+  string(APPEND _asiows_pc_cflags " -I${_asiows_asio_include_dir}")
 endif()
 set(_asiows_pc_requires "")
 if(ZLIB_FOUND)

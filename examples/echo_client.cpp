@@ -17,7 +17,7 @@
 #include <iostream>
 #include <string>
 
-#if defined(ASIO_HAS_CO_AWAIT)
+#if defined(ASIOWS_HAS_CO_AWAIT)
 
 // Sends each line and prints its echo, then closes and waits for the close to finish.
 asio::awaitable<void> converse(asiows::client<>& client, const std::string& url) {

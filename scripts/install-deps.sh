@@ -8,8 +8,11 @@ packages=(g++ clang cmake ninja-build pkg-config libasio-dev libssl-dev zlib1g-d
 # Conan 2 (scripts/test-conan.sh) runs from ../shared/third_party on Debian's Python and these.
 packages+=(python3-requests python3-yaml python3-jinja2 python3-dateutil python3-colorama python3-fasteners
            python3-distro python3-urllib3 python3-patch-ng)
-# bench/compare.sh also measures Boost.Beast, and counts syscalls with perf.
-[ "${1:-}" = --bench ] && packages+=(libboost-dev linux-perf)
+# Boost 1.81: the boost preset builds asiows on Boost.Asio (1.74, Debian's libboost-dev,
+# is older than asiows' oldest Asio), and bench/compare.sh measures Boost.Beast.
+packages+=(libboost1.81-dev)
+# bench/compare.sh counts syscalls with perf.
+[ "${1:-}" = --bench ] && packages+=(linux-perf)
 # Node and npm for the `ws` peer: any installed node will do; else Debian's.
 command -v node >/dev/null || packages+=(nodejs)
 command -v npm >/dev/null || packages+=(npm)

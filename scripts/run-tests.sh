@@ -2,6 +2,7 @@
 # Builds and runs every test: installs what is missing, then for each preset
 # (g++ C++17 and C++20, g++ optimized as users ship it (Release, -O3), clang++
 # C++20, clang++ C++20 on the newest standalone Asio (../shared/third_party),
+# g++ C++20 on Boost.Asio (the stream, TLS, endpoint, hostile and package tests),
 # clang++ C++17 with ASan+UBSan, and the threaded tests under TSan)
 # configures, builds and runs ctest; then the Conan package (scripts/test-conan.sh), the soak
 # test once (10,000 connections, on the gcc build) and each libFuzzer target
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 release clang-cxx20 newest-asio sanitize tsan conan soak fuzz)
+[ ${#presets[@]} -eq 0 ] && presets=(gcc gcc-cxx20 release clang-cxx20 newest-asio boost sanitize tsan conan soak fuzz)
 newest_asio=../shared/third_party/asio-1.38.2/include
 
 for preset in "${presets[@]}"; do

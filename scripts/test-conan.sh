@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Conan 2 package: `conan create` with test_package/, with the default
-# options (ssl, deflate) and with both off. Conan runs from ../shared/third_party
+# options (ssl, deflate), with both off, and on Boost.Asio (boost_asio). Conan runs from ../shared/third_party
 # (PyPI is not reachable here) on Debian's Python, with its home in build/, no
 # remote, and asio, openssl and zlib declared as the system's (conan/profiles/debian).
 set -euo pipefail
@@ -15,3 +15,4 @@ export CONAN_HOME="$PWD/build/conan-home"
 "$conan" remote disable conancenter >/dev/null
 "$conan" create . -pr:a conan/profiles/debian
 "$conan" create . -pr:a conan/profiles/debian -o "asiows/*:ssl=False" -o "asiows/*:deflate=False"
+"$conan" create . -pr:a conan/profiles/debian -o "asiows/*:boost_asio=True"

@@ -3,14 +3,12 @@
 // the echo came back.
 #include <asiows/asiows.hpp>
 
-#include <asio.hpp>
-
 #include <chrono>
 #include <cstdio>
 #include <string>
 
 int main() {
-  asio::io_context io;
+  asiows::asio::io_context io; // standalone Asio's, or Boost's with the boost_asio option
   asiows::server_config<> server_config;
   server_config.connection.enable_deflate = true;
   server_config.on_message = [](const asiows::connection_ptr& c, std::string_view m, asiows::message_kind k) {

@@ -21,15 +21,12 @@
 #include <asiows/stream.hpp>
 #include <asiows/url.hpp>
 
+#include <asiows/detail/asio.hpp>
+#if defined(ASIOWS_USE_BOOST_ASIO)
+#include <boost/asio/connect.hpp>
+#else
 #include <asio/connect.hpp>
-#include <asio/any_io_executor.hpp>
-#include <asio/async_result.hpp>
-#include <asio/dispatch.hpp>
-#include <asio/execution_context.hpp>
-#include <asio/ip/tcp.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/strand.hpp>
-
+#endif
 
 #include <algorithm>
 #include <atomic>
@@ -66,7 +63,7 @@ struct client_config {
   std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)> on_close;
   // Errors: a connection attempt that failed (connection is null then), or a connection that ended badly.
   // An attempt that ran out of connect_timeout or handshake_timeout is error::timeout.
-  std::function<void(const connection_ptr&, std::error_code)> on_error;
+  std::function<void(const connection_ptr&, error_code)> on_error;
   // The send queue fell back to a quarter of max_send_queue_bytes after refusing a message
   // (queue_full): a producer that paused may resume.
   std::function<void(const connection_ptr&)> on_drain;
@@ -118,7 +115,7 @@ public:
   // connection at a time: while the client is active (until stop(), or,
   // without reconnect, until its connection or attempt ends), another
   // connect() returns asio::error::already_started.
-  [[nodiscard]] std::error_code connect(std::string_view url) {
+  [[nodiscard]] error_code connect(std::string_view url) {
     asiows::url where;
     if (auto refused = check_url(*state_, url, where)) return refused;
     if (state_->active.exchange(true)) return asio::error::already_started;
@@ -129,7 +126,7 @@ public:
 
   // The coroutine style: connects to `url` unless the client is already active,
   // and completes with the next connection that opens:
-  // void(std::error_code, connection_ptr). With reconnect, failed attempts are
+  // void(error_code, connection_ptr). With reconnect, failed attempts are
   // retried with backoff (each reported to on_error) and a lost connection is
   // replaced: call it again for the next one. Without, a failed attempt
   // completes it with why. operation_aborted after stop(). Leave on_message
@@ -137,7 +134,7 @@ public:
   template <class CompletionToken = asio::default_completion_token_t<asio::any_io_executor>>
   auto async_connect(std::string_view url,
                      CompletionToken&& token = asio::default_completion_token_t<asio::any_io_executor>()) {
-    return asio::async_initiate<CompletionToken, void(std::error_code, connection_ptr)>(
+    return asio::async_initiate<CompletionToken, void(error_code, connection_ptr)>(
         [st = state_, text = std::string(url)](auto handler) {
           asiows::url where;
           if (auto refused = check_url(*st, text, where))
@@ -229,7 +226,7 @@ private:
   };
 
   // Whether `text` is a URL this client can connect to (into `where`), or why not.
-  static std::error_code check_url(const state& st, std::string_view text, url& where) {
+  static error_code check_url(const state& st, std::string_view text, url& where) {
     auto parsed = parse_url(text);
     if (!parsed) return make_error_code(error::invalid_url);
     if (parsed->secure && !st.attempt_wss) return std::make_error_code(std::errc::protocol_not_supported);
@@ -262,17 +259,17 @@ private:
     st->pending_abort = [c] { c->abort(); };
     st->attempt_timed_out = false;
     st->connect_timer.expires_after(st->options.connect_timeout);
-    st->connect_timer.async_wait([st, c](std::error_code ec) {
+    st->connect_timer.async_wait([st, c](error_code ec) {
       if (ec) return;
       st->attempt_timed_out = true; // resolving, connecting or the TLS handshake took too long
       c->abort();
     });
     auto resolver = std::make_shared<asio::ip::tcp::resolver>(c->ws().get_executor());
     resolver->async_resolve(st->where.host, st->where.port,
-                            [st, c, resolver, transport](std::error_code ec, auto endpoints) {
+                            [st, c, resolver, transport](error_code ec, auto endpoints) {
                               if (ec) return failed_later(st, ec);
                               asio::async_connect(c->ws().next_layer().lowest_layer(), endpoints,
-                                                  [st, c, transport](std::error_code connect_error, const auto&) {
+                                                  [st, c, transport](error_code connect_error, const auto&) {
                                                     if (connect_error) return failed_later(st, connect_error);
                                                     secure_then_handshake(st, c, transport);
                                                   });
@@ -283,9 +280,9 @@ private:
   template <class Connection, class Transport>
   static void secure_then_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c,
                                     const Transport& transport) {
-    std::error_code ignored;
+    error_code ignored;
     c->ws().next_layer().lowest_layer().set_option(asio::ip::tcp::no_delay(true), ignored);
-    transport.client_handshake(c, st->where.host, [st, c](std::error_code ec) {
+    transport.client_handshake(c, st->where.host, [st, c](error_code ec) {
       if (ec) return failed_later(st, ec);
       websocket_handshake(st, c);
     });
@@ -294,7 +291,7 @@ private:
   template <class Connection>
   static void websocket_handshake(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c) {
     c->ws().async_handshake(st->where.host_header(), st->where.target, st->options.handshake,
-                            [st, c](std::error_code ec) {
+                            [st, c](error_code ec) {
                               asio::post(st->control, [st, c, ec] {
                                 st->connect_timer.cancel();
                                 st->pending_abort = nullptr;
@@ -324,12 +321,12 @@ private:
   }
 
   // failed(), from a connection's strand.
-  static void failed_later(const std::shared_ptr<state>& st, std::error_code ec) {
+  static void failed_later(const std::shared_ptr<state>& st, error_code ec) {
     asio::post(st->control, [st, ec] { failed(st, ec); });
   }
 
   // A connection attempt failed: report it, then maybe try again.
-  static void failed(const std::shared_ptr<state>& st, std::error_code ec) {
+  static void failed(const std::shared_ptr<state>& st, error_code ec) {
     st->connect_timer.cancel();
     st->pending_abort = nullptr;
     if (st->stopped) return;
@@ -353,7 +350,7 @@ private:
     std::uniform_real_distribution<double> jitter(0.8, 1.2);
     st->retry_timer.expires_after(std::chrono::milliseconds(static_cast<long long>(capped * jitter(st->random))));
     ++st->attempt;
-    st->retry_timer.async_wait([st](std::error_code ec) {
+    st->retry_timer.async_wait([st](error_code ec) {
       if (!ec && !st->stopped) attempt_connection(st);
     });
   }

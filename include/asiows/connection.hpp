@@ -11,9 +11,7 @@
 #include <asiows/core/protocol.hpp>
 #include <asiows/detail/handoff.hpp>
 
-#include <asio/async_result.hpp>
-#include <asio/error.hpp>
-#include <asio/any_io_executor.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -60,11 +58,11 @@ public:
   // message; after the last, the end: error::closed after a close handshake
   // (close_code() in on_close), or why it failed. The connection reads the
   // next message once this one is taken. Completion:
-  // void(std::error_code, message). Any thread; one receive at a time.
+  // void(error_code, message). Any thread; one receive at a time.
   // With on_message set, messages go there and this fails with operation_not_supported.
   template <class CompletionToken = asio::default_completion_token_t<asio::any_io_executor>>
   auto async_receive(CompletionToken&& token = asio::default_completion_token_t<asio::any_io_executor>()) {
-    return asio::async_initiate<CompletionToken, void(std::error_code, message)>(
+    return asio::async_initiate<CompletionToken, void(error_code, message)>(
         [inbox = inbox_, executor = get_executor()](auto handler) {
           if (inbox) return inbox->take(std::move(handler));
           detail::handoff<message>::complete_now(std::move(handler), executor, asio::error::operation_not_supported);

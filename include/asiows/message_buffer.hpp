@@ -12,7 +12,7 @@
 #ifndef ASIOWS_MESSAGE_BUFFER_HPP
 #define ASIOWS_MESSAGE_BUFFER_HPP
 
-#include <asio/buffer.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <algorithm>
 #include <cstddef>

@@ -28,15 +28,12 @@
 #include <asiows/detail/handoff.hpp>
 #include <asiows/stream.hpp>
 
-#include <asio/any_io_executor.hpp>
-#include <asio/async_result.hpp>
-#include <asio/dispatch.hpp>
-#include <asio/execution_context.hpp>
-#include <asio/ip/tcp.hpp>
+#include <asiows/detail/asio.hpp>
+#if defined(ASIOWS_USE_BOOST_ASIO)
+#include <boost/asio/local/stream_protocol.hpp>
+#else
 #include <asio/local/stream_protocol.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/strand.hpp>
-
+#endif
 
 #include <chrono>
 #include <functional>
@@ -90,7 +87,7 @@ struct server_config {
   std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
   std::function<void(const connection_ptr&, std::uint16_t code, std::string_view reason)> on_close;
   // A connection that ended without a clean close handshake (a protocol error, a timeout, a drop).
-  std::function<void(const connection_ptr&, std::error_code)> on_error;
+  std::function<void(const connection_ptr&, error_code)> on_error;
   // The send queue fell back to a quarter of max_send_queue_bytes after refusing a message
   // (queue_full): a producer that paused may resume.
   std::function<void(const connection_ptr&)> on_drain;
@@ -147,13 +144,13 @@ public:
   // ---- listening ----
 
   // Listens on a TCP address ("127.0.0.1", "::", ...) and port (0: any free port; see port()).
-  [[nodiscard]] std::error_code listen(const std::string& address, unsigned short port) {
+  [[nodiscard]] error_code listen(const std::string& address, unsigned short port) {
     return listen_on(address, port, detail::plain_transport{});
   }
 
   // Listens on a Unix domain socket at `path` (which must not exist).
-  [[nodiscard]] std::error_code listen_unix(const std::string& path) {
-    std::error_code ec;
+  [[nodiscard]] error_code listen_unix(const std::string& path) {
+    error_code ec;
     auto acceptor = std::make_shared<asio::local::stream_protocol::acceptor>(state_->executor);
     const asio::local::stream_protocol::endpoint where(path);
     acceptor->open(where.protocol(), ec);
@@ -168,7 +165,7 @@ public:
   // Listens for wss:// with `tls` (an asio::ssl::context from asiows::ssl::make_server_context),
   // which must outlive the server. Needs <asiows/ssl.hpp> (and asiows::ssl).
   template <class TlsContext>
-  [[nodiscard]] std::error_code listen_tls(const std::string& address, unsigned short port, TlsContext& tls) {
+  [[nodiscard]] error_code listen_tls(const std::string& address, unsigned short port, TlsContext& tls) {
     return listen_on(address, port, typename detail::tls_transport_of<TlsContext>::type(tls));
   }
 
@@ -199,14 +196,14 @@ public:
   std::vector<connection_ptr> connections() const { return state_->snapshot(); }
 
   // The coroutine style: the next connection that opens (its upgrade accepted,
-  // on_open run). Completion: void(std::error_code, connection_ptr);
+  // on_open run). Completion: void(error_code, connection_ptr);
   // operation_aborted after shutdown() or when the server is destroyed.
   // Connections that open while nobody waits are kept, up to a backlog of
   // 64; past it they are closed with 1013 (Try Again Later). Leave on_message
   // empty to read with connection::async_receive.
   template <class CompletionToken = asio::default_completion_token_t<asio::any_io_executor>>
   auto async_accept(CompletionToken&& token = asio::default_completion_token_t<asio::any_io_executor>()) {
-    return asio::async_initiate<CompletionToken, void(std::error_code, connection_ptr)>(
+    return asio::async_initiate<CompletionToken, void(error_code, connection_ptr)>(
         [st = state_](auto handler) {
           asio::dispatch(st->control, [st, handler = std::move(handler)]() mutable {
             if (!st->accepted) st->accepted = std::make_shared<detail::handoff<connection_ptr>>(st->control, 64);
@@ -232,7 +229,7 @@ public:
       if (open.empty()) return; // nothing to wait for
       for (auto& c : open) c->close(close_code::going_away, "server shutting down");
       st->shutdown_timer.expires_after(st->options.shutdown_timeout);
-      st->shutdown_timer.async_wait([st](std::error_code) {
+      st->shutdown_timer.async_wait([st](error_code) {
         for (auto& c : st->snapshot()) c->abort();
       });
     });
@@ -279,7 +276,7 @@ private:
     void add_listener(const std::shared_ptr<Acceptor>& acceptor) {
       std::lock_guard<std::mutex> lock(mutex);
       listener_closers.push_back([acceptor] {
-        std::error_code ignored;
+        error_code ignored;
         acceptor->close(ignored);
       });
     }
@@ -303,8 +300,8 @@ private:
   };
 
   template <class Transport>
-  std::error_code listen_on(const std::string& address, unsigned short port, Transport transport) {
-    std::error_code ec;
+  error_code listen_on(const std::string& address, unsigned short port, Transport transport) {
+    error_code ec;
     const auto ip = asio::ip::make_address(address, ec);
     if (ec) return ec;
     auto acceptor = std::make_shared<asio::ip::tcp::acceptor>(state_->executor);
@@ -325,7 +322,7 @@ private:
     // Each connection on a strand of its own, unless the io_context has only one thread.
     const asio::any_io_executor executor =
         st->options.single_threaded ? st->executor : detail::make_connection_strand(st->executor);
-    acceptor->async_accept(executor, [st, acceptor, transport](std::error_code ec, auto socket) {
+    acceptor->async_accept(executor, [st, acceptor, transport](error_code ec, auto socket) {
       if (ec == asio::error::operation_aborted || !acceptor->is_open() || st->stopping) return;
       if (!ec) start_connection(st, std::move(socket), transport);
       accept_loop(st, acceptor, transport);
@@ -335,7 +332,7 @@ private:
   template <class RawSocket, class Transport>
   static void start_connection(const std::shared_ptr<state>& st, RawSocket raw, const Transport& transport) {
     std::string remote;
-    std::error_code ec;
+    error_code ec;
     const auto peer = raw.remote_endpoint(ec);
     // By protocol: the same code serves TCP and Unix domain listeners.
     if constexpr (std::is_same_v<typename RawSocket::protocol_type, asio::ip::tcp>) {
@@ -348,7 +345,7 @@ private:
     c->ws().set_options(st->options.connection);
     auto request = std::make_shared<http_request>();
     // TLS first, when the transport has it.
-    transport.server_handshake(c, [st, c, request, remote](std::error_code tls_error) {
+    transport.server_handshake(c, [st, c, request, remote](error_code tls_error) {
       if (!tls_error) read_request(st, c, request, remote);
     });
   }
@@ -357,28 +354,28 @@ private:
   template <class Connection>
   static void read_request(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c,
                            const std::shared_ptr<http_request>& request, const std::string& remote) {
-    c->ws().async_read_request(*request, [st, c, request, remote](std::error_code ec) {
+    c->ws().async_read_request(*request, [st, c, request, remote](error_code ec) {
       auto& ws = c->ws();
       if (ec) {
         if (ec == error::header_block_too_large || ec == error::malformed_http)
-          ws.async_respond(build_error_response(ec), [c](std::error_code) {});
+          ws.async_respond(build_error_response(ec), [c](error_code) {});
         return;
       }
       if (!is_websocket_upgrade(*request)) {
         const http_reply reply = st->on_http ? st->on_http(*request) : http_reply{426, "text/plain; charset=utf-8",
                                                                                    "WebSocket endpoint\n", {}};
         ws.async_respond(build_http_response(reply.status, reply.content_type, reply.body, reply.fields),
-                         [c](std::error_code) {});
+                         [c](error_code) {});
         return;
       }
       if (st->shared->open_connections.load() >= st->options.max_connections || st->stopping) {
-        ws.async_respond(build_error_response(503, "too many connections\n"), [c](std::error_code) {});
+        ws.async_respond(build_error_response(503, "too many connections\n"), [c](error_code) {});
         return;
       }
       auto decide = [st](const http_request& r, handshake_answer& answer) {
         if (st->on_handshake) st->on_handshake(r, answer);
       };
-      ws.async_accept(*request, decide, [st, c, request, remote](std::error_code accept_error) {
+      ws.async_accept(*request, decide, [st, c, request, remote](error_code accept_error) {
         if (accept_error) return;
         std::uint64_t id;
         {

@@ -18,7 +18,7 @@
 #include <asiows/ssl_socket_stream.hpp>
 #include <asiows/stream.hpp>
 
-#include <asio/ssl.hpp>
+#include <asiows/detail/asio_ssl.hpp>
 
 #include <openssl/ssl.h>
 
@@ -57,7 +57,7 @@ inline asio::ssl::context make_client_context(const std::string& ca_file = {}) {
 }
 
 // A server context from a certificate chain and its private key (PEM files).
-// Throws std::system_error when they cannot be loaded.
+// Throws system_error when they cannot be loaded.
 inline asio::ssl::context make_server_context(const std::string& certificate_chain_file,
                                               const std::string& private_key_file) {
   asio::ssl::context context(asio::ssl::context::tls_server);
@@ -70,8 +70,8 @@ inline asio::ssl::context make_server_context(const std::string& certificate_cha
 namespace detail {
 
 // SNI for `host` (RFC 6066; not for IP addresses), and whether it is an address.
-inline std::error_code send_server_name(SSL* ssl, const std::string& host, bool& is_address) {
-  std::error_code ec;
+inline error_code send_server_name(SSL* ssl, const std::string& host, bool& is_address) {
+  error_code ec;
   asio::ip::make_address(host, ec);
   is_address = !ec;
   if (!is_address && !SSL_set_tlsext_host_name(ssl, host.c_str()))
@@ -86,7 +86,7 @@ inline std::error_code send_server_name(SSL* ssl, const std::string& host, bool&
 // certificate names it (RFC 6125). A mismatch fails the TLS handshake with
 // "certificate verify failed".
 template <class Socket>
-std::error_code prepare_client(asio::ssl::stream<Socket>& stream, const std::string& host) {
+error_code prepare_client(asio::ssl::stream<Socket>& stream, const std::string& host) {
   bool is_address = false;
   if (auto failure = detail::send_server_name(stream.native_handle(), host, is_address)) return failure;
   stream.set_verify_callback(asio::ssl::host_name_verification(host));
@@ -95,7 +95,7 @@ std::error_code prepare_client(asio::ssl::stream<Socket>& stream, const std::str
 
 // The same for a socket_stream, through OpenSSL's own name check.
 template <class Socket>
-std::error_code prepare_client(socket_stream<Socket>& stream, const std::string& host) {
+error_code prepare_client(socket_stream<Socket>& stream, const std::string& host) {
   bool is_address = false;
   if (auto failure = detail::send_server_name(stream.native_handle(), host, is_address)) return failure;
   const int checked = is_address ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(stream.native_handle()), host.c_str())

@@ -26,16 +26,8 @@
 
 #include <asiows/detail/nosignal_socket_bio.hpp>
 
-#include <asio/async_result.hpp>
-#include <asio/buffer.hpp>
-#include <asio/compose.hpp>
-#include <asio/error.hpp>
-#include <asio/ip/tcp.hpp>
-#include <asio/post.hpp>
-#include <asio/socket_base.hpp>
-#include <asio/ssl/context.hpp>
-#include <asio/ssl/error.hpp>
-#include <asio/ssl/stream_base.hpp>
+#include <asiows/detail/asio.hpp>
+#include <asiows/detail/asio_ssl.hpp>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
@@ -57,7 +49,7 @@ enum class tls_want { nothing, read, write };
 
 // The error for an OpenSSL I/O call that returned `result` (errno as it was
 // right after the call), or none when the call only wants the network.
-inline std::error_code tls_call_error(SSL* ssl, int result, int saved_errno, tls_want& want) {
+inline error_code tls_call_error(SSL* ssl, int result, int saved_errno, tls_want& want) {
   want = tls_want::nothing;
   switch (SSL_get_error(ssl, result)) {
     case SSL_ERROR_NONE: return {};
@@ -67,7 +59,7 @@ inline std::error_code tls_call_error(SSL* ssl, int result, int saved_errno, tls
     case SSL_ERROR_SYSCALL: {
       if (const unsigned long failure = ERR_get_error())
         return {static_cast<int>(failure), asio::error::get_ssl_category()};
-      if (saved_errno != 0) return {saved_errno, std::system_category()};
+      if (saved_errno != 0) return {saved_errno, asio::error::get_system_category()};
       return asio::ssl::error::stream_truncated; // the TCP connection ended without a close_notify
     }
     default: {
@@ -102,7 +94,7 @@ public:
   tls_operation(Socket& socket, Attempt attempt) : socket_(socket), attempt_(std::move(attempt)) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}) {
+  void operator()(Self& self, error_code ec = {}) {
     if (posted_) return finish(self, result_);
     if (!ec) {
       tls_want want = tls_want::nothing;
@@ -122,7 +114,7 @@ public:
 
 private:
   template <class Self>
-  void finish(Self& self, std::error_code ec) {
+  void finish(Self& self, error_code ec) {
     if constexpr (Counts)
       self.complete(ec, bytes_);
     else
@@ -132,7 +124,7 @@ private:
   Socket& socket_;
   Attempt attempt_;
   std::size_t bytes_ = 0;
-  std::error_code result_;
+  error_code result_;
   bool waited_ = false, posted_ = false;
 };
 
@@ -153,7 +145,7 @@ public:
   template <class Arg>
   socket_stream(Arg&& socket, asio::ssl::context& context)
       : socket_(std::forward<Arg>(socket)), ssl_(SSL_new(context.native_handle())) {
-    if (!ssl_) throw std::system_error(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category(), "SSL_new");
+    if (!ssl_) throw system_error(static_cast<int>(ERR_get_error()), asio::error::get_ssl_category(), "SSL_new");
     SSL_set_read_ahead(ssl_, 1); // take all the socket has in one read, not a record header and body apart
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_clear_mode(ssl_, SSL_MODE_RELEASE_BUFFERS); // the context may set it: release_buffers() instead
@@ -181,63 +173,63 @@ public:
   lowest_layer_type& lowest_layer() noexcept { return socket_.lowest_layer(); }
   SSL* native_handle() noexcept { return ssl_; }
 
-  // The TLS handshake, as the client or the server: void(std::error_code).
+  // The TLS handshake, as the client or the server: void(error_code).
   template <class CompletionToken>
   auto async_handshake(asio::ssl::stream_base::handshake_type type, CompletionToken&& token) {
-    std::error_code ec = attach_socket();
+    error_code ec = attach_socket();
     if (!ec) {
       if (type == asio::ssl::stream_base::client)
         SSL_set_connect_state(ssl_);
       else
         SSL_set_accept_state(ssl_);
     }
-    return run<void(std::error_code), false>(
+    return run<void(error_code), false>(
         [this, ec](std::size_t&, detail::tls_want& want) {
           if (ec) return ec;
           int saved_errno = 0;
           const int result = detail::tls_call([&] { return SSL_do_handshake(ssl_); }, saved_errno);
-          return result == 1 ? std::error_code() : detail::tls_call_error(ssl_, result, saved_errno, want);
+          return result == 1 ? error_code() : detail::tls_call_error(ssl_, result, saved_errno, want);
         },
         std::forward<CompletionToken>(token));
   }
 
-  // Sends the close_notify; does not wait for the peer's: void(std::error_code).
+  // Sends the close_notify; does not wait for the peer's: void(error_code).
   template <class CompletionToken>
   auto async_shutdown(CompletionToken&& token) {
-    return run<void(std::error_code), false>(
+    return run<void(error_code), false>(
         [this](std::size_t&, detail::tls_want& want) {
           int saved_errno = 0;
           const int result = detail::tls_call([&] { return SSL_shutdown(ssl_); }, saved_errno);
-          return result >= 0 ? std::error_code() : detail::tls_call_error(ssl_, result, saved_errno, want);
+          return result >= 0 ? error_code() : detail::tls_call_error(ssl_, result, saved_errno, want);
         },
         std::forward<CompletionToken>(token));
   }
 
-  // Reads some decrypted bytes: void(std::error_code, std::size_t).
+  // Reads some decrypted bytes: void(error_code, std::size_t).
   template <class MutableBufferSequence, class CompletionToken>
   auto async_read_some(const MutableBufferSequence& buffers, CompletionToken&& token) {
     const asio::mutable_buffer into = first_buffer(buffers);
-    return run<void(std::error_code, std::size_t), true>(
+    return run<void(error_code, std::size_t), true>(
         [this, into](std::size_t& got, detail::tls_want& want) { return read_into(into, got, want); },
         std::forward<CompletionToken>(token));
   }
 
   // Writes some of `buffers`, small pieces gathered into full records:
-  // void(std::error_code, std::size_t).
+  // void(error_code, std::size_t).
   template <class ConstBufferSequence, class CompletionToken>
   auto async_write_some(const ConstBufferSequence& buffers, CompletionToken&& token) {
-    return run<void(std::error_code, std::size_t), true>(
+    return run<void(error_code, std::size_t), true>(
         [this, buffers](std::size_t& sent, detail::tls_want& want) { return write_from(buffers, sent, want); },
         std::forward<CompletionToken>(token));
   }
 
   // Waits until the stream can be read (decrypted or received bytes wait)
-  // or written, holding no buffer: void(std::error_code).
+  // or written, holding no buffer: void(error_code).
   template <class CompletionToken>
   auto async_wait(asio::socket_base::wait_type type, CompletionToken&& token) {
     const bool ready = type == asio::socket_base::wait_read && SSL_has_pending(ssl_) == 1;
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
-        [this, type, ready, started = false](auto& self, std::error_code ec = {}) mutable {
+    return asio::async_compose<CompletionToken, void(error_code)>(
+        [this, type, ready, started = false](auto& self, error_code ec = {}) mutable {
           if (started) return self.complete(ec);
           started = true;
           if (ready)
@@ -250,7 +242,7 @@ public:
 
   // Reads what is there without blocking; asio::error::would_block when nothing is.
   template <class MutableBufferSequence>
-  std::size_t read_some(const MutableBufferSequence& buffers, std::error_code& ec) {
+  std::size_t read_some(const MutableBufferSequence& buffers, error_code& ec) {
     std::size_t got = 0;
     detail::tls_want want = detail::tls_want::nothing;
     ec = read_into(first_buffer(buffers), got, want);
@@ -259,7 +251,7 @@ public:
   }
 
   // At most how many decrypted bytes a read could bring now.
-  std::size_t available(std::error_code& ec) const {
+  std::size_t available(error_code& ec) const {
     const std::size_t received = socket_.available(ec);
     return static_cast<std::size_t>(SSL_pending(ssl_)) + (ec ? 0 : received);
   }
@@ -270,7 +262,7 @@ public:
 
   // Always non-blocking: OpenSSL works on the socket's descriptor.
   bool non_blocking() const noexcept { return true; }
-  void non_blocking(bool, std::error_code& ec) { ec = {}; }
+  void non_blocking(bool, error_code& ec) { ec = {}; }
 
 private:
   template <class Signature, bool Counts, class Attempt, class CompletionToken>
@@ -279,8 +271,8 @@ private:
         detail::tls_operation<Socket, Attempt, Counts>(socket_, std::move(attempt)), token, socket_);
   }
 
-  std::error_code attach_socket() {
-    std::error_code ec;
+  error_code attach_socket() {
+    error_code ec;
     socket_.non_blocking(true, ec);
     // Like SSL_set_fd, but the writes cannot raise SIGPIPE (nosignal_socket_bio.hpp).
     if (!ec && !detail::attach_nosignal_socket(ssl_, static_cast<int>(socket_.native_handle())))
@@ -296,7 +288,7 @@ private:
   }
 
   // Decrypts into `into` as much as OpenSSL can give without blocking.
-  std::error_code read_into(asio::mutable_buffer into, std::size_t& got, detail::tls_want& want) {
+  error_code read_into(asio::mutable_buffer into, std::size_t& got, detail::tls_want& want) {
     got = 0;
     want = detail::tls_want::nothing;
     auto* bytes = static_cast<unsigned char*>(into.data());
@@ -312,7 +304,7 @@ private:
         if (SSL_has_pending(ssl_) != 1) return {};
         continue;
       }
-      const std::error_code ec = detail::tls_call_error(ssl_, result, saved_errno, want);
+      const error_code ec = detail::tls_call_error(ssl_, result, saved_errno, want);
       if (got > 0) { // what came is delivered; the end or the error shows on the next read
         want = detail::tls_want::nothing;
         return {};
@@ -327,7 +319,7 @@ private:
   // into one record; an OpenSSL write that must be retried is retried with
   // the same bytes, since the caller passes the rest of the same sequence.
   template <class ConstBufferSequence>
-  std::error_code write_from(const ConstBufferSequence& buffers, std::size_t& sent, detail::tls_want& want) {
+  error_code write_from(const ConstBufferSequence& buffers, std::size_t& sent, detail::tls_want& want) {
     sent = 0;
     want = detail::tls_want::nothing;
     auto it = asio::buffer_sequence_begin(buffers);
@@ -365,7 +357,7 @@ private:
         }
         continue;
       }
-      const std::error_code ec = detail::tls_call_error(ssl_, result, saved_errno, want);
+      const error_code ec = detail::tls_call_error(ssl_, result, saved_errno, want);
       if (sent > 0) {
         want = detail::tls_want::nothing;
         return {};

@@ -33,9 +33,7 @@
 #include <asiows/detail/stream_write_op.hpp>
 #include <asiows/message_buffer.hpp>
 
-#include <asio/async_result.hpp>
-#include <asio/buffer.hpp>
-#include <asio/compose.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <chrono>
 #include <functional>
@@ -156,7 +154,7 @@ public:
   // ---- opening handshake (RFC 6455 4) ----
 
   // Server: reads the upgrade request, answers 101 (no subprotocol) or the
-  // 4xx the request deserves. Completion: void(std::error_code).
+  // 4xx the request deserves. Completion: void(error_code).
   template <class CompletionToken = default_token>
   auto async_accept(CompletionToken&& token = default_token()) {
     return async_accept(accept_all{}, std::forward<CompletionToken>(token));
@@ -168,7 +166,7 @@ public:
   template <class Decider, class CompletionToken = default_token,
             std::enable_if_t<detail::is_decider_v<Decider>, int> = 0>
   auto async_accept(Decider&& decide, CompletionToken&& token = default_token()) {
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
+    return asio::async_compose<CompletionToken, void(error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::nullopt),
         token, impl_->next_layer);
   }
@@ -180,7 +178,7 @@ public:
   auto async_accept(http_request request, asio::const_buffer already_received, Decider&& decide,
                     CompletionToken&& token = default_token()) {
     impl_->preload_received(already_received);
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
+    return asio::async_compose<CompletionToken, void(error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
         token, impl_->next_layer);
   }
@@ -188,12 +186,12 @@ public:
   // Server: reads an HTTP request's head without answering it, so the
   // application can route it: an upgrade goes on to async_accept(request,
   // decide, token), anything else to async_respond. `request` must stay valid
-  // until completion. Completion: void(std::error_code); a request too large
+  // until completion. Completion: void(error_code); a request too large
   // or malformed completes with that error (answer it with
   // async_respond(build_error_response(ec))).
   template <class CompletionToken = default_token>
   auto async_read_request(http_request& request, CompletionToken&& token = default_token()) {
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
+    return asio::async_compose<CompletionToken, void(error_code)>(
         detail::accept_op<NextLayer, accept_all>(impl_, accept_all{}, std::nullopt, &request), token,
         impl_->next_layer);
   }
@@ -203,7 +201,7 @@ public:
   template <class Decider, class CompletionToken = default_token,
             std::enable_if_t<detail::is_decider_v<Decider>, int> = 0>
   auto async_accept(http_request request, Decider&& decide, CompletionToken&& token = default_token()) {
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
+    return asio::async_compose<CompletionToken, void(error_code)>(
         detail::accept_op<NextLayer, std::decay_t<Decider>>(impl_, std::forward<Decider>(decide), std::move(request)),
         token, impl_->next_layer);
   }
@@ -212,13 +210,13 @@ public:
   // and closes the connection. Only before the opening handshake.
   template <class CompletionToken = default_token>
   auto async_respond(std::string response, CompletionToken&& token = default_token()) {
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
+    return asio::async_compose<CompletionToken, void(error_code)>(
         detail::respond_op<NextLayer>(impl_, std::move(response)), token, impl_->next_layer);
   }
 
   // Client: sends the upgrade request for `target` ("/path?query") to `host`
   // (the Host header: "example.com" or "example.com:8080") and checks the
-  // response. Completion: void(std::error_code); on error::bad_status,
+  // response. Completion: void(error_code); on error::bad_status,
   // handshake_response() shows what the server said.
   template <class CompletionToken = default_token>
   auto async_handshake(std::string_view host, std::string_view target, CompletionToken&& token = default_token()) {
@@ -228,7 +226,7 @@ public:
   template <class CompletionToken = default_token>
   auto async_handshake(std::string_view host, std::string_view target, client_handshake_options offer,
                        CompletionToken&& token = default_token()) {
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
+    return asio::async_compose<CompletionToken, void(error_code)>(
         detail::handshake_op<NextLayer>(impl_, std::string(host), std::string(target), std::move(offer)), token,
         impl_->next_layer);
   }
@@ -237,7 +235,7 @@ public:
 
   // Reads one whole message, appending it to `buffer` (a DynamicBuffer_v2,
   // e.g. asio::dynamic_buffer(a_string)); got_text() tells its kind.
-  // Completion: void(std::error_code, std::size_t bytes). After the close
+  // Completion: void(error_code, std::size_t bytes). After the close
   // handshake: error::closed.
   template <class DynamicBuffer, class CompletionToken = default_token>
   auto async_read(DynamicBuffer buffer, CompletionToken&& token = default_token()) {
@@ -266,26 +264,26 @@ public:
   // async_read). Other errors are async_read's (error::closed excepted: a
   // Close is left for async_read).
   template <class DynamicBuffer>
-  std::size_t try_read(DynamicBuffer buffer, std::error_code& ec) {
+  std::size_t try_read(DynamicBuffer buffer, error_code& ec) {
     static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
                   "try_read needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
     return detail::try_read_message(*impl_, std::move(buffer), ec);
   }
 
-  std::size_t try_read(message_buffer& buffer, std::error_code& ec) {
+  std::size_t try_read(message_buffer& buffer, error_code& ec) {
     return try_read(message_dynamic_buffer(buffer), ec);
   }
 
   // The name try_read had before 1.0.
   template <class DynamicBuffer>
-  [[deprecated("renamed try_read")]] std::size_t read_ready(DynamicBuffer buffer, std::error_code& ec) {
+  [[deprecated("renamed try_read")]] std::size_t read_ready(DynamicBuffer buffer, error_code& ec) {
     return try_read(std::move(buffer), ec);
   }
 
   // Writes `buffers` as one message of `kind` (in frames of
   // options::auto_fragment_size if set). The buffers must stay valid until
   // completion: a server writes them without copying.
-  // Completion: void(std::error_code, std::size_t bytes).
+  // Completion: void(error_code, std::size_t bytes).
   template <class ConstBufferSequence, class CompletionToken = default_token>
   auto async_write(message_kind kind, const ConstBufferSequence& buffers,
                    CompletionToken&& token = default_token()) {
@@ -312,11 +310,11 @@ public:
   // Writes several whole messages with one write call (a server gathers the
   // payloads without copying them). messages[0 .. count) and what they point
   // to must stay valid until completion.
-  // Completion: void(std::error_code, std::size_t payload_bytes).
+  // Completion: void(error_code, std::size_t payload_bytes).
   template <class CompletionToken = default_token>
   auto async_write_batch(const outgoing_message* messages, std::size_t count,
                          CompletionToken&& token = default_token()) {
-    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+    return asio::async_compose<CompletionToken, void(error_code, std::size_t)>(
         detail::write_batch_op<NextLayer>(impl_, messages, count), token, impl_->next_layer);
   }
 
@@ -343,7 +341,7 @@ private:
                    CompletionToken&& token) {
     static_assert(asio::is_const_buffer_sequence<ConstBufferSequence>::value,
                   "async_write needs a ConstBufferSequence, such as asio::buffer(data, size)");
-    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+    return asio::async_compose<CompletionToken, void(error_code, std::size_t)>(
         detail::write_op<NextLayer, ConstBufferSequence>(impl_, kind, fin, buffers, compress), token,
         impl_->next_layer);
   }
@@ -352,14 +350,14 @@ private:
   auto async_read_message(DynamicBuffer buffer, bool return_after_piece, CompletionToken&& token) {
     static_assert(asio::is_dynamic_buffer_v2<DynamicBuffer>::value,
                   "async_read needs a DynamicBuffer_v2, such as asio::dynamic_buffer(std::string&)");
-    return asio::async_compose<CompletionToken, void(std::error_code, std::size_t)>(
+    return asio::async_compose<CompletionToken, void(error_code, std::size_t)>(
         detail::read_op<NextLayer, DynamicBuffer>(impl_, std::move(buffer), return_after_piece), token,
         impl_->next_layer);
   }
 
   template <class CompletionToken>
   auto async_control(opcode op, std::uint16_t code, std::string_view payload, CompletionToken&& token) {
-    return asio::async_compose<CompletionToken, void(std::error_code)>(
+    return asio::async_compose<CompletionToken, void(error_code)>(
         detail::control_op<NextLayer>(impl_, op, code, std::string(payload)), token, impl_->next_layer);
   }
 

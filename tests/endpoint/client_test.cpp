@@ -25,7 +25,7 @@ TEST_CASE("client: reconnects with growing delays until a server appears, then s
   opts.reconnect_delay = 20ms;
   opts.reconnect_max_delay = 160ms;
   std::vector<std::chrono::steady_clock::time_point> failures;
-  opts.on_error = [&](const connection_ptr& c, std::error_code) {
+  opts.on_error = [&](const connection_ptr& c, asiows::error_code) {
     if (!c) failures.push_back(std::chrono::steady_clock::now());
   };
   int opened = 0;
@@ -73,11 +73,11 @@ TEST_CASE("client: a server that never answers the handshake meets the timeout")
   asio::io_context io;
   tcp::acceptor silent(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   tcp::socket accepted(io);
-  silent.async_accept(accepted, [](std::error_code) {});
+  silent.async_accept(accepted, [](asiows::error_code) {});
   asiows::client_config<> opts;
   opts.connection.handshake_timeout = 150ms;
-  std::error_code failure;
-  opts.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
+  asiows::error_code failure;
+  opts.on_error = [&](const connection_ptr&, asiows::error_code ec) { failure = ec; };
   asiows::client client(io, std::move(opts));
   REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/"));
   REQUIRE(run_until(io, [&] { return bool(failure); }));
@@ -98,12 +98,12 @@ TEST_CASE("client: a refused upgrade reaches the application with its status and
   asiows::client_config<> config;
   unsigned status = 0;
   std::string challenge;
-  std::vector<std::error_code> errors;
+  std::vector<asiows::error_code> errors;
   config.on_refused = [&](const asiows::http_response& response) {
     status = response.status;
     challenge = std::string(response.fields.find("WWW-Authenticate").value_or(""));
   };
-  config.on_error = [&](const connection_ptr& c, std::error_code ec) {
+  config.on_error = [&](const connection_ptr& c, asiows::error_code ec) {
     CHECK_FALSE(c);
     errors.push_back(ec);
   };
@@ -115,7 +115,7 @@ TEST_CASE("client: a refused upgrade reaches the application with its status and
   REQUIRE(run_until(io, [&] { return !errors.empty(); }));
   CHECK(status == 401);
   CHECK(challenge == "Bearer");
-  CHECK(errors == std::vector<std::error_code>{asiows::error::bad_status});
+  CHECK(errors == std::vector<asiows::error_code>{asiows::error::bad_status});
   CHECK_FALSE(opened);
   client.stop();
   run_for(io, 50ms);
@@ -160,9 +160,9 @@ TEST_CASE("client and server over wss, with verification") {
     if (host == "127.0.0.2") REQUIRE_FALSE(server.listen_tls("127.0.0.2", server.port(), tls));
     asiows::client_config<> opts;
     auto client_tls = asiows::ssl::make_client_context(cert_dir + ca);
-    std::error_code failure;
+    asiows::error_code failure;
     bool opened = false;
-    opts.on_error = [&](const connection_ptr&, std::error_code ec) { failure = ec; };
+    opts.on_error = [&](const connection_ptr&, asiows::error_code ec) { failure = ec; };
     opts.on_open = [&](const connection_ptr&) { opened = true; };
     asiows::client client(io, std::move(opts));
     client.enable_wss(client_tls);
@@ -179,17 +179,17 @@ TEST_CASE("client: a TLS handshake that never ends meets connect_timeout as erro
   asio::io_context io;
   tcp::acceptor silent(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)); // accepts, never speaks
   tcp::socket accepted(io);
-  silent.async_accept(accepted, [](std::error_code) {});
+  silent.async_accept(accepted, [](asiows::error_code) {});
   asiows::client_config<> config;
   config.connect_timeout = 150ms;
-  std::vector<std::error_code> errors;
-  config.on_error = [&](const connection_ptr&, std::error_code ec) { errors.push_back(ec); };
+  std::vector<asiows::error_code> errors;
+  config.on_error = [&](const connection_ptr&, asiows::error_code ec) { errors.push_back(ec); };
   asiows::client client(io, std::move(config));
   auto client_tls = asiows::ssl::make_client_context();
   client.enable_wss(client_tls);
   REQUIRE_FALSE(client.connect("wss://127.0.0.1:" + std::to_string(silent.local_endpoint().port()) + "/"));
   REQUIRE(run_until(io, [&] { return !errors.empty(); }));
   run_for(io, 50ms); // a second report would come now
-  CHECK(errors == std::vector<std::error_code>{asiows::error::timeout});
+  CHECK(errors == std::vector<asiows::error_code>{asiows::error::timeout});
 }
 #endif

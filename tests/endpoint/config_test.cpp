@@ -9,7 +9,7 @@
 #include "endpoint/echo_config.hpp"
 #include "loopback.hpp"
 
-#include <asio/thread_pool.hpp>
+#include "test_asio.hpp"
 
 #include <atomic>
 #include <future>

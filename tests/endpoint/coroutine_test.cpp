@@ -27,9 +27,9 @@ TEST_CASE("coroutine style: async_receive on a connection with on_message fails 
   asiows::client client(io, std::move(config));
   REQUIRE_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/"));
   REQUIRE(run_until(io, [&] { return bool(opened); }));
-  std::error_code result;
+  asiows::error_code result;
   bool completed = false;
-  opened->async_receive([&](std::error_code ec, asiows::message) {
+  opened->async_receive([&](asiows::error_code ec, asiows::message) {
     result = ec;
     completed = true;
   });
@@ -43,9 +43,9 @@ TEST_CASE("coroutine style with callbacks: accept, connect, receive until the cl
   asiows::server server(io); // no on_message: connections are read with async_receive
   REQUIRE_FALSE(server.listen("127.0.0.1", 0));
   std::vector<std::string> server_saw;
-  std::error_code server_end;
+  asiows::error_code server_end;
   std::function<void(connection_ptr)> serve = [&](connection_ptr c) {
-    c->async_receive([&, c](std::error_code ec, asiows::message m) {
+    c->async_receive([&, c](asiows::error_code ec, asiows::message m) {
       if (ec) {
         server_end = ec;
         return;
@@ -55,16 +55,16 @@ TEST_CASE("coroutine style with callbacks: accept, connect, receive until the cl
       serve(c);
     });
   };
-  server.async_accept([&](std::error_code ec, connection_ptr c) {
+  server.async_accept([&](asiows::error_code ec, connection_ptr c) {
     REQUIRE_FALSE(ec);
     serve(c);
   });
 
   asiows::client client(io);
   std::vector<std::string> client_saw;
-  std::error_code client_end;
+  asiows::error_code client_end;
   std::function<void(connection_ptr)> receive = [&](connection_ptr c) {
-    c->async_receive([&, c](std::error_code ec, asiows::message m) {
+    c->async_receive([&, c](asiows::error_code ec, asiows::message m) {
       if (ec) {
         client_end = ec;
         return;
@@ -74,7 +74,7 @@ TEST_CASE("coroutine style with callbacks: accept, connect, receive until the cl
       receive(c);
     });
   };
-  client.async_connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/", [&](std::error_code ec, connection_ptr c) {
+  client.async_connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/", [&](asiows::error_code ec, connection_ptr c) {
     REQUIRE_FALSE(ec);
     for (const char* text : {"one", "two", "three"}) c->send(text);
     receive(c);
@@ -90,9 +90,9 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
   asio::io_context io;
   const unsigned short port = free_port(io);
   asiows::client client(io);
-  std::error_code result;
+  asiows::error_code result;
   client.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/",
-                       [&](std::error_code ec, connection_ptr c) {
+                       [&](asiows::error_code ec, connection_ptr c) {
                          result = ec;
                          CHECK_FALSE(c);
                        });
@@ -100,7 +100,7 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
   CHECK(result == asio::error::connection_refused);
   // The attempt is over: the client may try again (it does not wait on the ended one).
   result = asio::error::would_block;
-  client.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/", [&](std::error_code ec, connection_ptr) { result = ec; });
+  client.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/", [&](asiows::error_code ec, connection_ptr) { result = ec; });
   REQUIRE(run_until(io, [&] { return result != asio::error::would_block; }));
   CHECK(result == asio::error::connection_refused);
 
@@ -108,9 +108,9 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
   config.reconnect = true;
   config.reconnect_delay = std::chrono::milliseconds(20);
   asiows::client retrying(io, std::move(config));
-  std::error_code waited = asio::error::would_block;
+  asiows::error_code waited = asio::error::would_block;
   retrying.async_connect("ws://127.0.0.1:" + std::to_string(port) + "/",
-                         [&](std::error_code ec, connection_ptr) { waited = ec; });
+                         [&](asiows::error_code ec, connection_ptr) { waited = ec; });
   run_for(io, std::chrono::milliseconds(150));
   CHECK(waited == asio::error::would_block); // still retrying
   retrying.stop();
@@ -118,10 +118,8 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
   CHECK(waited == asio::error::operation_aborted);
 }
 
-#if defined(ASIO_HAS_CO_AWAIT)
-#include <asio/co_spawn.hpp>
-#include <asio/detached.hpp>
-#include <asio/use_awaitable.hpp>
+#if defined(ASIOWS_HAS_CO_AWAIT)
+#include "test_asio.hpp"
 
 namespace {
 
@@ -131,7 +129,7 @@ asio::awaitable<void> echo_each(connection_ptr c) {
       asiows::message m = co_await c->async_receive(asio::use_awaitable);
       c->send(m.payload, m.kind);
     }
-  } catch (const std::system_error&) {
+  } catch (const asiows::system_error&) {
     // the end: error::closed, or why it failed
   }
 }
@@ -142,7 +140,7 @@ asio::awaitable<void> accept_loop(asiows::server<>& server) {
       connection_ptr c = co_await server.async_accept(asio::use_awaitable);
       asio::co_spawn(co_await asio::this_coro::executor, echo_each(c), asio::detached);
     }
-  } catch (const std::system_error&) {
+  } catch (const asiows::system_error&) {
     // operation_aborted: the server shut down
   }
 }
@@ -173,7 +171,7 @@ TEST_CASE("coroutine style with co_await: a client that reconnects by itself, re
           asiows::message m = co_await ws->async_receive(asio::use_awaitable);
           log.push_back(m.payload);
         }
-      } catch (const std::system_error& e) {
+      } catch (const asiows::system_error& e) {
         log.push_back(e.code() == asiows::error::closed ? "closed" : "failed: " + e.code().message());
       }
     }

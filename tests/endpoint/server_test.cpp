@@ -50,7 +50,7 @@ std::string http_exchange(unsigned short port, const std::string& request) {
   socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
   asio::write(socket, asio::buffer(request));
   std::string response;
-  std::error_code ec;
+  asiows::error_code ec;
   asio::read_until(socket, asio::dynamic_buffer(response), "\r\n\r\n", ec);
   if (!ec && response.rfind("HTTP/1.1 101 ", 0) != 0) asio::read(socket, asio::dynamic_buffer(response), ec);
   return response;
@@ -212,8 +212,8 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
   opts.on_queue_full = policy;
   connection_ptr server_side;
   opts.on_open = [&](const connection_ptr& c) { server_side = c; };
-  std::vector<std::error_code> errors;
-  opts.on_error = [&](const connection_ptr&, std::error_code ec) { errors.push_back(ec); };
+  std::vector<asiows::error_code> errors;
+  opts.on_error = [&](const connection_ptr&, asiows::error_code ec) { errors.push_back(ec); };
   int closes = 0;
   opts.on_close = [&](const connection_ptr&, std::uint16_t, std::string_view) { ++closes; };
   const std::size_t bound = opts.max_send_queue_bytes;
@@ -238,7 +238,7 @@ TEST_CASE("server: a peer that never reads cannot grow the send queue past its b
                                                        asiows::send_status::closed});
     // Long before the close timeout (5 s), the application knows why.
     REQUIRE(run_until(io, [&] { return !errors.empty(); }, 1s));
-    CHECK(errors == std::vector<std::error_code>{asiows::error::send_queue_full});
+    CHECK(errors == std::vector<asiows::error_code>{asiows::error::send_queue_full});
     CHECK(closes == 0);
     reader_that_never_reads->abort(); // it would never read the Close either
     REQUIRE(run_until(io, [&] { return s.server.connections().empty(); }));
@@ -400,8 +400,8 @@ TEST_CASE("server: pipelined messages reach the handler in order, and a bad one 
     handled.emplace_back(m);
     c->send(m, k);
   };
-  std::error_code server_error;
-  config.on_error = [&](const connection_ptr&, std::error_code ec) { server_error = ec; };
+  asiows::error_code server_error;
+  config.on_error = [&](const connection_ptr&, asiows::error_code ec) { server_error = ec; };
   echo_server s(io, std::move(config));
   auto ws = open_stream(io, s.server.port());
 

@@ -81,7 +81,7 @@ bool dropped_within(tcp::socket& socket, std::chrono::milliseconds limit) {
     if (left.count() <= 0) return false;
     pollfd watch{socket.native_handle(), POLLIN, 0};
     if (::poll(&watch, 1, static_cast<int>(left.count())) <= 0) return false;
-    std::error_code ec;
+    asiows::error_code ec;
     socket.read_some(asio::buffer(buffer), ec);
     if (ec) return true;
   }
@@ -89,7 +89,7 @@ bool dropped_within(tcp::socket& socket, std::chrono::milliseconds limit) {
 
 // Sends as much of `bytes` as the peer takes (it may close or reset midway).
 void send_what_fits(tcp::socket& socket, const std::string& bytes) {
-  std::error_code ec;
+  asiows::error_code ec;
   asio::write(socket, asio::buffer(bytes), ec);
 }
 
@@ -99,7 +99,7 @@ std::string read_response(tcp::socket& socket) {
   while (response.find("\r\n\r\n") == std::string::npos) {
     pollfd watch{socket.native_handle(), POLLIN, 0};
     if (::poll(&watch, 1, 2000) <= 0) break;
-    std::error_code ec;
+    asiows::error_code ec;
     const std::size_t n = socket.read_some(asio::buffer(buffer), ec);
     if (ec) break;
     response.append(buffer, n);
@@ -247,7 +247,7 @@ TEST_CASE("hostile: frames announcing absurd lengths and endless fragments end w
     auto peer = open_peer();
     const std::size_t memory_before = resident_bytes();
     const std::string chunk(64 * 1024, 'a');
-    std::error_code ec;
+    asiows::error_code ec;
     asio::write(peer->socket(), asio::buffer(frame_header(0x01, chunk.size()) + chunk), ec); // text, not fin
     std::size_t sent = chunk.size();
     while (!ec && sent < (64u << 20)) { // the server must stop us long before 64 MiB
@@ -278,7 +278,7 @@ TEST_CASE("hostile: a ping flood from a peer that does not read costs bounded me
     flood += frame_header(0x89, payload.size()) + payload;
   }
   const std::size_t memory_before = resident_bytes();
-  std::error_code ec;
+  asiows::error_code ec;
   asio::write(peer.socket(), asio::buffer(flood), ec);
   REQUIRE_FALSE(ec);
   // The server read it all and kept at most 16 pongs owed beyond what its socket took.
@@ -331,7 +331,7 @@ TEST_CASE("hostile: a connection flood, dropped at once at every stage, leaks no
     for (std::size_t i = 3; i < flood; i += 4) send_what_fits(sockets[i], frame_header(0x81, 100) + "partial");
     for (std::size_t i = 0; i < flood; ++i) {
       if (i % 3 == 0) sockets[i].set_option(asio::socket_base::linger(true, 0)); // a reset, not a FIN
-      std::error_code ignored;
+      asiows::error_code ignored;
       sockets[i].close(ignored);
     }
     CHECK(f.serves_a_client());

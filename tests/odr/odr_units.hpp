@@ -4,6 +4,8 @@
 #ifndef ASIOWS_TESTS_ODR_UNITS_HPP
 #define ASIOWS_TESTS_ODR_UNITS_HPP
 
+#include "../test_asio.hpp"
+
 #include <string>
 
 std::string plain_echo();

@@ -1,7 +1,11 @@
 # Builds and runs the consumer project in MODE against the asiows checkout in
 # SOURCE_DIR, working in WORK_DIR. Run by ctest with cmake -P.
+# BOOST: asiows is built on Boost.Asio (ASIOWS_USE_BOOST_ASIO), and so is the consumer.
 file(REMOVE_RECURSE "${WORK_DIR}")
-set(consumer_options -G Ninja -DMODE=${MODE} -DCMAKE_CXX_COMPILER=${CXX})
+if(NOT BOOST)
+  set(BOOST OFF)
+endif()
+set(consumer_options -G Ninja -DMODE=${MODE} -DCMAKE_CXX_COMPILER=${CXX} -DASIOWS_USE_BOOST_ASIO=${BOOST})
 
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE result OUTPUT_VARIABLE output ERROR_VARIABLE output)
@@ -12,7 +16,7 @@ endfunction()
 
 if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg-config")
   run(${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/asiows" -G Ninja -DCMAKE_CXX_COMPILER=${CXX}
-      -DASIOWS_BUILD_TESTS=OFF -DASIOWS_BUILD_EXAMPLES=OFF -DASIOWS_BUILD_BENCH=OFF
+      -DASIOWS_BUILD_TESTS=OFF -DASIOWS_BUILD_EXAMPLES=OFF -DASIOWS_BUILD_BENCH=OFF -DASIOWS_USE_BOOST_ASIO=${BOOST}
       "-DCMAKE_INSTALL_PREFIX=${WORK_DIR}/prefix")
   run(${CMAKE_COMMAND} --install "${WORK_DIR}/asiows")
   list(APPEND consumer_options "-DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix")
@@ -30,6 +34,9 @@ if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg-config")
         message(FATAL_ERROR "pkg-config --cflags --libs ${module} failed: ${flags}")
       endif()
       separate_arguments(flags UNIX_COMMAND "${flags}")
+      if(BOOST)
+        list(APPEND flags -DASIOWS_EXPECT_BOOST_ASIO)
+      endif()
       run(${CXX} -std=c++17 "${CMAKE_CURRENT_LIST_DIR}/main.cpp" ${flags} -o "${WORK_DIR}/${module}-consumer")
       run("${WORK_DIR}/${module}-consumer")
     endforeach()
@@ -39,7 +46,7 @@ if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg-config")
 elseif(MODE STREQUAL "vcpkg")
   set(FEATURES ssl deflate) # the port's default features
   include("${CMAKE_CURRENT_LIST_DIR}/vcpkg_port.cmake")
-  set(consumer_options -G Ninja -DMODE=find_package -DCMAKE_CXX_COMPILER=${CXX}
+  set(consumer_options -G Ninja -DMODE=find_package -DCMAKE_CXX_COMPILER=${CXX} -DASIOWS_USE_BOOST_ASIO=OFF
       "-DCMAKE_PREFIX_PATH=${WORK_DIR}/packages/asiows")
 elseif(MODE STREQUAL "add_subdirectory")
   list(APPEND consumer_options "-DASIOWS_SOURCE_DIR=${SOURCE_DIR}")

@@ -25,7 +25,7 @@ struct accepted_pair {
     peer = std::make_unique<raw_peer>(std::move(client_socket), asiows::role::client);
     pending accept;
     server->async_accept(accept.handler());
-    std::error_code accept_error;
+    asiows::error_code accept_error;
     std::thread serve([&] { accept_error = accept.wait(io).error; }); // the peer's handshake blocks this thread
     peer->handshake();
     serve.join();

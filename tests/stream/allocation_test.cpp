@@ -32,7 +32,7 @@ struct batching_echo {
   explicit batching_echo(tcp::socket socket) : ws(std::move(socket)) {}
 
   void read() {
-    ws.async_read(asio::dynamic_buffer(next()), [this](std::error_code ec, std::size_t) {
+    ws.async_read(asio::dynamic_buffer(next()), [this](asiows::error_code ec, std::size_t) {
       if (ec) return;
       kinds[count++] = ws.got_text() ? message_kind::text : message_kind::binary;
       while (count < messages.size() && ws.message_ready()) {
@@ -41,7 +41,7 @@ struct batching_echo {
         kinds[count++] = ws.got_text() ? message_kind::text : message_kind::binary;
       }
       for (std::size_t i = 0; i < count; ++i) batch[i] = {kinds[i], asio::buffer(messages[i])};
-      ws.async_write_batch(batch.data(), count, [this](std::error_code write_error, std::size_t) {
+      ws.async_write_batch(batch.data(), count, [this](asiows::error_code write_error, std::size_t) {
         count = 0;
         if (!write_error) read();
       });
@@ -74,7 +74,7 @@ struct pipelining_client {
   }
 
   void round() {
-    ws.async_write_batch(batch.data(), batch.size(), [this](std::error_code ec, std::size_t) {
+    ws.async_write_batch(batch.data(), batch.size(), [this](asiows::error_code ec, std::size_t) {
       if (ec) return fail();
       received = 0;
       read();
@@ -83,7 +83,7 @@ struct pipelining_client {
 
   void read() {
     reply.clear();
-    ws.async_read(asio::dynamic_buffer(reply), [this](std::error_code ec, std::size_t) {
+    ws.async_read(asio::dynamic_buffer(reply), [this](asiows::error_code ec, std::size_t) {
       if (ec) return fail();
       check();
       while (received < payloads.size() && ws.message_ready()) {
@@ -153,11 +153,11 @@ TEST_CASE("a pipelined echo over TCP allocates nothing per message once warm") {
   pipelining_client client(std::move(client_socket), payloads);
 
   bool accepted = false, connected = false;
-  server.ws.async_accept([&](std::error_code ec) {
+  server.ws.async_accept([&](asiows::error_code ec) {
     accepted = !ec;
     if (!ec) server.read();
   });
-  client.ws.async_handshake("127.0.0.1", "/", [&](std::error_code ec) { connected = !ec; });
+  client.ws.async_handshake("127.0.0.1", "/", [&](asiows::error_code ec) { connected = !ec; });
   run_until(io, connected);
   REQUIRE(accepted);
 

@@ -3,7 +3,7 @@
 #ifndef ASIOWS_TESTS_AWAIT_HPP
 #define ASIOWS_TESTS_AWAIT_HPP
 
-#include <asio.hpp>
+#include "test_asio.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -16,7 +16,7 @@ namespace test {
 
 // What an operation completed with.
 struct completion {
-  std::error_code error;
+  asiows::error_code error;
   std::size_t bytes = 0;
 };
 
@@ -37,7 +37,7 @@ public:
   pending() : promise_(std::make_shared<std::promise<completion>>()), future_(promise_->get_future()) {}
 
   auto handler() const {
-    return [promise = promise_](std::error_code ec, std::size_t bytes = 0) { promise->set_value({ec, bytes}); };
+    return [promise = promise_](asiows::error_code ec, std::size_t bytes = 0) { promise->set_value({ec, bytes}); };
   }
 
   completion wait(asio::io_context& io) { return await(io, std::move(future_)); }

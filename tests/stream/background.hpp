@@ -4,7 +4,7 @@
 #ifndef ASIOWS_TESTS_BACKGROUND_HPP
 #define ASIOWS_TESTS_BACKGROUND_HPP
 
-#include <asio.hpp>
+#include "test_asio.hpp"
 
 #include <chrono>
 #include <thread>

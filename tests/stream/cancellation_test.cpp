@@ -89,8 +89,8 @@ TEST_CASE("cancellation: a client handshake the server never answers ends with o
   ws_stream client(std::move(client_socket));
   asio::cancellation_signal signal;
   int completions = 0;
-  std::error_code result;
-  client.async_handshake("127.0.0.1", "/", asio::bind_cancellation_slot(signal.slot(), [&](std::error_code ec) {
+  asiows::error_code result;
+  client.async_handshake("127.0.0.1", "/", asio::bind_cancellation_slot(signal.slot(), [&](asiows::error_code ec) {
                            ++completions;
                            result = ec;
                          }));
@@ -112,14 +112,14 @@ TEST_CASE("cancellation: writes left waiting in line when the io_context is dest
     auto sockets = connected_pair(io);
     auto server = std::make_shared<ws_stream>(std::move(sockets.first));
     raw_peer peer(std::move(sockets.second), asiows::role::client);
-    server->async_accept([](std::error_code) {});
+    server->async_accept([](asiows::error_code) {});
     std::thread handshake([&] { peer.handshake(); });
     REQUIRE(run_until(io, [&] { return server->is_open(); }));
     handshake.join();
     // The handlers hold the stream: the big write stays stuck (the peer never
     // reads), the second waits in line for the lock, and nothing completes.
-    server->async_write(message_kind::binary, asio::buffer(big), [server](std::error_code, std::size_t) {});
-    server->async_write(message_kind::text, asio::buffer(big.data(), 3), [server](std::error_code, std::size_t) {});
+    server->async_write(message_kind::binary, asio::buffer(big), [server](asiows::error_code, std::size_t) {});
+    server->async_write(message_kind::text, asio::buffer(big.data(), 3), [server](asiows::error_code, std::size_t) {});
     left = server;
     server.reset();
     run_for(io, std::chrono::milliseconds(20));

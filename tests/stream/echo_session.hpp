@@ -5,7 +5,7 @@
 
 #include <asiows/stream.hpp>
 
-#include <asio.hpp>
+#include "test_asio.hpp"
 
 #include <functional>
 #include <memory>
@@ -20,8 +20,8 @@ struct echo_session : std::enable_shared_from_this<echo_session<Socket>> {
 
   asiows::stream<Socket> ws;
   std::string message;
-  std::error_code accept_error;
-  std::error_code end; // how the read loop ended
+  asiows::error_code accept_error;
+  asiows::error_code end; // how the read loop ended
   bool ended = false;
   std::size_t echoed = 0;
   std::function<void(const asiows::http_request&, asiows::handshake_answer&)> decide =
@@ -30,7 +30,7 @@ struct echo_session : std::enable_shared_from_this<echo_session<Socket>> {
   void start() {
     ws.async_accept([self = this->shared_from_this()](const asiows::http_request& request,
                                                        asiows::handshake_answer& answer) { self->decide(request, answer); },
-                    [self = this->shared_from_this()](std::error_code ec) {
+                    [self = this->shared_from_this()](asiows::error_code ec) {
                       self->accept_error = ec;
                       if (ec) {
                         self->ended = true;
@@ -42,14 +42,14 @@ struct echo_session : std::enable_shared_from_this<echo_session<Socket>> {
 
   void read() {
     message.clear();
-    ws.async_read(asio::dynamic_buffer(message), [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+    ws.async_read(asio::dynamic_buffer(message), [self = this->shared_from_this()](asiows::error_code ec, std::size_t) {
       if (ec) {
         self->end = ec;
         self->ended = true;
         return;
       }
       const auto kind = self->ws.got_text() ? asiows::message_kind::text : asiows::message_kind::binary;
-      self->ws.async_write(kind, asio::buffer(self->message), [self](std::error_code write_error, std::size_t) {
+      self->ws.async_write(kind, asio::buffer(self->message), [self](asiows::error_code write_error, std::size_t) {
         if (write_error) return;
         ++self->echoed;
         self->read();

@@ -51,9 +51,9 @@ struct joined_pair {
 
   bool handshake() {
     int done = 0;
-    std::error_code server_error, client_error;
-    server.async_accept([&](std::error_code ec) { server_error = ec, ++done; });
-    client.async_handshake("test", "/", [&](std::error_code ec) { client_error = ec, ++done; });
+    asiows::error_code server_error, client_error;
+    server.async_accept([&](asiows::error_code ec) { server_error = ec, ++done; });
+    client.async_handshake("test", "/", [&](asiows::error_code ec) { client_error = ec, ++done; });
     return run_until([&] { return done == 2; }) && !server_error && !client_error;
   }
 
@@ -65,7 +65,7 @@ struct joined_pair {
 // What the operation under test did.
 struct outcome {
   int completions = 0;
-  std::error_code error;
+  asiows::error_code error;
 };
 
 // Starts the operation under test on a pair (after its set-up), the failing
@@ -95,7 +95,7 @@ std::size_t inject_everywhere(bool server_fails, bool open_first, const scenario
   return 0;
 }
 
-void once(outcome& result, std::error_code ec) {
+void once(outcome& result, asiows::error_code ec) {
   ++result.completions;
   if (!result.error) result.error = ec;
 }
@@ -103,7 +103,7 @@ void once(outcome& result, std::error_code ec) {
 // The peer reads and answers what the operation under test needs from it (Close echo, pongs).
 void keep_reading(ws& peer, std::shared_ptr<std::string> into) {
   into->clear();
-  peer.async_read(asio::dynamic_buffer(*into), [&peer, into](std::error_code ec, std::size_t) {
+  peer.async_read(asio::dynamic_buffer(*into), [&peer, into](asiows::error_code ec, std::size_t) {
     if (!ec) keep_reading(peer, into);
   });
 }
@@ -123,26 +123,26 @@ TEST_CASE("fault injection: every step of every stream<> operation, failed, comp
     for (const char* m : {"one", "two", "three"}) REQUIRE_FALSE(framer.serialize_message(message_kind::text, m, three_messages));
   }
   const scenario accept = [](joined_pair& p, outcome& r) {
-    p.server.async_accept([&r](std::error_code ec) { once(r, ec); });
-    p.client.async_handshake("test", "/", [](std::error_code) {});
+    p.server.async_accept([&r](asiows::error_code ec) { once(r, ec); });
+    p.client.async_handshake("test", "/", [](asiows::error_code) {});
   };
   const scenario handshake = [](joined_pair& p, outcome& r) {
-    p.server.async_accept([](std::error_code) {});
-    p.client.async_handshake("test", "/", [&r](std::error_code ec) { once(r, ec); });
+    p.server.async_accept([](asiows::error_code) {});
+    p.client.async_handshake("test", "/", [&r](asiows::error_code ec) { once(r, ec); });
   };
   const scenario read = [](joined_pair& p, outcome& r) {
-    p.client.async_write(message_kind::binary, asio::buffer(big), [](std::error_code, std::size_t) {});
+    p.client.async_write(message_kind::binary, asio::buffer(big), [](asiows::error_code, std::size_t) {});
     auto message = std::make_shared<std::string>();
-    p.server.async_read(asio::dynamic_buffer(*message), [&r, message](std::error_code ec, std::size_t n) {
+    p.server.async_read(asio::dynamic_buffer(*message), [&r, message](asiows::error_code ec, std::size_t n) {
       once(r, ec);
       if (!ec) CHECK(n == big.size());
     });
   };
   const scenario batch_read = [&three_messages](joined_pair& p, outcome& r) {
     // The client's frames, already masked, in one write; then async_read and try_read take them.
-    asio::async_write(p.client.next_layer(), asio::buffer(three_messages), [](std::error_code, std::size_t) {});
+    asio::async_write(p.client.next_layer(), asio::buffer(three_messages), [](asiows::error_code, std::size_t) {});
     auto message = std::make_shared<std::string>();
-    p.server.async_read(asio::dynamic_buffer(*message), [&r, &p, message](std::error_code ec, std::size_t) {
+    p.server.async_read(asio::dynamic_buffer(*message), [&r, &p, message](asiows::error_code ec, std::size_t) {
       std::size_t taken = ec ? 0 : 1;
       while (!ec && p.server.message_ready()) {
         message->clear();
@@ -155,7 +155,7 @@ TEST_CASE("fault injection: every step of every stream<> operation, failed, comp
   };
   const scenario write = [](joined_pair& p, outcome& r) {
     keep_reading(p.client, std::make_shared<std::string>());
-    p.server.async_write(message_kind::binary, asio::buffer(big), [&r](std::error_code ec, std::size_t) { once(r, ec); });
+    p.server.async_write(message_kind::binary, asio::buffer(big), [&r](asiows::error_code ec, std::size_t) { once(r, ec); });
   };
   const scenario batch_write = [](joined_pair& p, outcome& r) {
     keep_reading(p.client, std::make_shared<std::string>());
@@ -164,15 +164,15 @@ TEST_CASE("fault injection: every step of every stream<> operation, failed, comp
         {message_kind::text, asio::buffer(a)}, {message_kind::binary, asio::buffer(b)},
         {message_kind::binary, asio::buffer(big)}});
     p.server.async_write_batch(batch->data(), batch->size(),
-                               [&r, batch](std::error_code ec, std::size_t) { once(r, ec); });
+                               [&r, batch](asiows::error_code ec, std::size_t) { once(r, ec); });
   };
   const scenario ping = [](joined_pair& p, outcome& r) {
     keep_reading(p.client, std::make_shared<std::string>());
-    p.server.async_ping("are you there", [&r](std::error_code ec) { once(r, ec); });
+    p.server.async_ping("are you there", [&r](asiows::error_code ec) { once(r, ec); });
   };
   const scenario close = [](joined_pair& p, outcome& r) {
     keep_reading(p.client, std::make_shared<std::string>()); // sees the Close and answers it
-    p.server.async_close(1000, "bye", [&r](std::error_code ec) { once(r, ec); });
+    p.server.async_close(1000, "bye", [&r](asiows::error_code ec) { once(r, ec); });
   };
 
   SECTION("server: async_accept") { CHECK(inject_everywhere(true, false, accept, max_io) >= 2); }

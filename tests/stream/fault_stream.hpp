@@ -7,7 +7,7 @@
 #ifndef ASIOWS_TESTS_FAULT_STREAM_HPP
 #define ASIOWS_TESTS_FAULT_STREAM_HPP
 
-#include <asio.hpp>
+#include "test_asio.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -23,11 +23,11 @@ namespace test {
 class fail_counter {
 public:
   explicit fail_counter(std::size_t n = std::numeric_limits<std::size_t>::max(),
-                        std::error_code error = asio::error::connection_reset)
+                        asiows::error_code error = asio::error::connection_reset)
       : left_(n), error_(error) {}
 
   // Whether this operation fails (and with what, into ec); counts it otherwise.
-  bool fails(std::error_code& ec) {
+  bool fails(asiows::error_code& ec) {
     if (left_ == 0) {
       ec = error_;
       ++failures_;
@@ -43,7 +43,7 @@ public:
 
 private:
   std::size_t left_;
-  std::error_code error_;
+  asiows::error_code error_;
   std::size_t failures_ = 0;
 };
 
@@ -51,7 +51,7 @@ class fault_stream {
   // A read waiting for bytes: its handler, type-erased (composed operations are move-only).
   struct waiting_read {
     virtual ~waiting_read() = default;
-    virtual void complete(std::error_code ec) = 0; // reads what is there now, or fails with ec
+    virtual void complete(asiows::error_code ec) = 0; // reads what is there now, or fails with ec
   };
 
   // One direction: what the writer put in and the reader has not taken yet.
@@ -60,7 +60,7 @@ class fault_stream {
     bool closed = false;
     std::unique_ptr<waiting_read> reader;
 
-    void wake(std::error_code ec = {}) {
+    void wake(asiows::error_code ec = {}) {
       if (auto r = std::move(reader)) r->complete(ec);
     }
   };
@@ -88,15 +88,15 @@ public:
 
   template <class MutableBufferSequence, class CompletionToken>
   auto async_read_some(const MutableBufferSequence& buffers, CompletionToken&& token) {
-    return asio::async_initiate<CompletionToken, void(std::error_code, std::size_t)>(
+    return asio::async_initiate<CompletionToken, void(asiows::error_code, std::size_t)>(
         [this](auto handler, const MutableBufferSequence& into) {
-          std::error_code ec;
+          asiows::error_code ec;
           if (counter_->fails(ec)) return finish(std::move(handler), ec, 0);
           using handler_type = decltype(handler);
           struct read final : waiting_read {
             read(fault_stream* s, handler_type h, MutableBufferSequence b)
                 : stream(s), handler(std::move(h)), buffers(std::move(b)) {}
-            void complete(std::error_code failure) override {
+            void complete(asiows::error_code failure) override {
               if (failure) return stream->finish(std::move(handler), failure, 0);
               stream->take_into(std::move(handler), buffers);
             }
@@ -112,9 +112,9 @@ public:
 
   template <class ConstBufferSequence, class CompletionToken>
   auto async_write_some(const ConstBufferSequence& buffers, CompletionToken&& token) {
-    return asio::async_initiate<CompletionToken, void(std::error_code, std::size_t)>(
+    return asio::async_initiate<CompletionToken, void(asiows::error_code, std::size_t)>(
         [this](auto handler, const ConstBufferSequence& from) {
-          std::error_code ec;
+          asiows::error_code ec;
           if (counter_->fails(ec)) return finish(std::move(handler), ec, 0);
           if (out_->closed) return finish(std::move(handler), asio::error::broken_pipe, 0);
           const std::size_t n = std::min(asio::buffer_size(from), max_write);
@@ -128,7 +128,7 @@ public:
   }
 
   // Both directions end: the peer reads what was written, then EOF; a read of ours waiting is aborted.
-  void close(std::error_code& ec) {
+  void close(asiows::error_code& ec) {
     ec = {};
     out_->closed = true;
     out_->wake();
@@ -138,7 +138,7 @@ public:
   }
 
   // This end's writing ends: the peer reads what was written, then EOF.
-  void shutdown(asio::socket_base::shutdown_type, std::error_code& ec) {
+  void shutdown(asio::socket_base::shutdown_type, asiows::error_code& ec) {
     ec = {};
     out_->closed = true;
     out_->wake();
@@ -156,7 +156,7 @@ private:
   }
 
   template <class Handler>
-  void finish(Handler handler, std::error_code ec, std::size_t n) {
+  void finish(Handler handler, asiows::error_code ec, std::size_t n) {
     const auto executor = asio::get_associated_executor(handler, executor_);
     asio::post(asio::bind_executor(executor, [handler = std::move(handler), ec, n]() mutable { handler(ec, n); }));
   }

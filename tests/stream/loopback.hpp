@@ -8,7 +8,7 @@
 #include <asiows/core.hpp>
 #include <asiows/stream.hpp>
 
-#include <asio.hpp>
+#include "test_asio.hpp"
 
 #include <chrono>
 #include <stdexcept>
@@ -66,7 +66,7 @@ public:
     std::string reply;
     char chunk[4096];
     while (!done(reply)) {
-      std::error_code ec;
+      asiows::error_code ec;
       const std::size_t n = read_bounded(asio::buffer(chunk), ec);
       if (ec) break;
       reply.append(chunk, n);
@@ -105,7 +105,7 @@ public:
         return ev;
       }
       std::uint8_t chunk[65536];
-      std::error_code ec;
+      asiows::error_code ec;
       const std::size_t n = read_bounded(asio::buffer(chunk), ec);
       if (ec) return {};
       pending_.insert(pending_.end(), chunk, chunk + n); // after any partial frame left unparsed
@@ -115,7 +115,7 @@ public:
   // Whether the peer closed TCP (reads EOF) within the receive timeout.
   bool sees_eof() {
     char byte;
-    std::error_code ec;
+    asiows::error_code ec;
     read_bounded(asio::buffer(&byte, 1), ec);
     return ec == asio::error::eof || ec == asio::error::connection_reset;
   }
@@ -124,7 +124,7 @@ private:
   // A read that gives up (timed_out) after five seconds of silence, so a test
   // fails rather than hangs. (SO_RCVTIMEO does not do it: Asio's blocking
   // read waits again in poll() when the socket reports it would block.)
-  std::size_t read_bounded(asio::mutable_buffer buffer, std::error_code& ec) {
+  std::size_t read_bounded(asio::mutable_buffer buffer, asiows::error_code& ec) {
     pollfd watch{socket_.native_handle(), POLLIN, 0};
     if (::poll(&watch, 1, 5000) == 0) {
       ec = std::make_error_code(std::errc::timed_out);

@@ -1,6 +1,7 @@
 #include <asiows/message_buffer.hpp>
 
 #include "catch.hpp"
+#include "test_asio.hpp"
 
 #include <cstring>
 #include <stdexcept>

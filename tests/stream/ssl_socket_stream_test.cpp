@@ -87,9 +87,9 @@ TEST_CASE("ssl::socket_stream: a wait for reading ends at once while decrypted b
   tls_pair p;
   const std::string message = "one record of forty bytes, give or take";
   REQUIRE_FALSE(run(p.io, [&](auto done) { asio::async_write(p.client, asio::buffer(message), done); }).error);
-  REQUIRE(run(p.io, [&](auto done) { p.server.async_wait(asio::socket_base::wait_read, done); }).error == std::error_code());
+  REQUIRE(run(p.io, [&](auto done) { p.server.async_wait(asio::socket_base::wait_read, done); }).error == asiows::error_code());
   char first[5];
-  std::error_code ec;
+  asiows::error_code ec;
   REQUIRE(p.server.read_some(asio::buffer(first), ec) == 5);
   REQUIRE_FALSE(ec);
   // The socket has nothing more: the rest is inside OpenSSL, and the wait must not sleep on the socket.
@@ -143,7 +143,7 @@ TEST_CASE("ssl::socket_stream: an error another connection left on the thread do
   ERR_put_error(ERR_LIB_SSL, 0, SSL_R_BAD_LENGTH, __FILE__, __LINE__);
 #endif
   char byte;
-  std::error_code ec;
+  asiows::error_code ec;
   p.server.read_some(asio::buffer(&byte, 1), ec); // nothing was sent: it would block, no more
   CHECK(ec == asio::error::would_block);
   const std::string message = "still fine";
@@ -160,7 +160,7 @@ TEST_CASE("ssl::socket_stream: writing to a peer that has gone fails with an err
   tls_pair p;
   p.client.next_layer().close(); // the peer goes: its kernel answers what comes with a reset
   const std::string record(16 * 1024, 'x');
-  std::error_code write_error;
+  asiows::error_code write_error;
   for (int attempt = 0; attempt < 20; ++attempt) {
     // A read that meets the reset takes its error; the writes after it get EPIPE from the kernel.
     char byte = 0;

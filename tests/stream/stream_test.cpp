@@ -162,7 +162,7 @@ TEST_CASE("stream: the server closes while the client reads") {
   pending read;
   f.client->async_read(asio::dynamic_buffer(reply), read.handler());
   run_for(f.io, 20ms);
-  f.session->ws.async_close(asiows::close_code::going_away, "restarting", [](std::error_code) {});
+  f.session->ws.async_close(asiows::close_code::going_away, "restarting", [](asiows::error_code) {});
   auto [ec, n] = read.wait(f.io);
   CHECK(ec == asiows::error::closed);
   CHECK(f.client->close_code() == asiows::close_code::going_away);
@@ -343,13 +343,13 @@ TEST_CASE("stream: a ping that arrives during a long batch write is answered whe
   const std::string big(8 << 20, 'z'); // far more than the socket buffers hold
   asiows::outgoing_message batch[] = {{message_kind::binary, asio::buffer(big)}};
   std::string unused;
-  std::error_code write_result = asio::error::would_block;
-  server->async_accept([&](std::error_code ec) {
+  asiows::error_code write_result = asio::error::would_block;
+  server->async_accept([&](asiows::error_code ec) {
     REQUIRE_FALSE(ec);
     // The write first: a read may find the ping already here (it tries the socket before
     // waiting), and a pong with the lock free would rightly go out at once.
-    server->async_write_batch(batch, 1, [&](std::error_code ec2, std::size_t) { write_result = ec2; });
-    server->async_read(asio::dynamic_buffer(unused), [](std::error_code, std::size_t) {}); // sees the ping
+    server->async_write_batch(batch, 1, [&](asiows::error_code ec2, std::size_t) { write_result = ec2; });
+    server->async_read(asio::dynamic_buffer(unused), [](asiows::error_code, std::size_t) {}); // sees the ping
   });
   std::thread runner([&] { run_bounded(io, 10s); });
   raw_peer peer(std::move(client_socket), asiows::role::client);
@@ -416,7 +416,7 @@ TEST_CASE("stream: after the peer's Close, writes fail and put nothing on the wi
   server_socket.shutdown(tcp::socket::shutdown_send);
   CHECK(read.wait(io).error == asiows::error::closed);
   std::string rest;
-  std::error_code ec;
+  asiows::error_code ec;
   asio::read(server_socket, asio::dynamic_buffer(rest), ec);
   CHECK(rest.size() == 8);
   CHECK(static_cast<unsigned char>(rest[0]) == 0x88);
@@ -591,7 +591,7 @@ TEST_CASE("stream: try_read takes the messages already received, and only those"
   for (const std::string expected : {"two", "three"}) {
     REQUIRE(p.server->message_ready());
     message.clear();
-    std::error_code ec;
+    asiows::error_code ec;
     CHECK(p.server->try_read(asio::dynamic_buffer(message), ec) == expected.size());
     CHECK_FALSE(ec);
     CHECK(message == expected);
@@ -600,7 +600,7 @@ TEST_CASE("stream: try_read takes the messages already received, and only those"
   // The fourth is incomplete: nothing is taken, and async_read then reads it whole.
   CHECK_FALSE(p.server->message_ready());
   message.clear();
-  std::error_code ec;
+  asiows::error_code ec;
   CHECK(p.server->try_read(asio::dynamic_buffer(message), ec) == 0);
   CHECK(ec == asio::error::would_block);
   CHECK(message.empty());
@@ -614,7 +614,7 @@ TEST_CASE("stream: try_read leaves a Close to async_read") {
   p.send_then_close({"one", "two"}, 1000, "bye");
   std::string message;
   CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
-  std::error_code ec;
+  asiows::error_code ec;
   message.clear();
   CHECK(p.server->try_read(asio::dynamic_buffer(message), ec) == 3);
   CHECK(message == "two");
@@ -635,7 +635,7 @@ TEST_CASE("stream: a message try_read finds invalid fails the connection with 10
   std::string message;
   CHECK_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(message), done); }).error);
   REQUIRE(p.server->message_ready()); // whole, though invalid: its bytes are checked as they are taken
-  std::error_code ec;
+  asiows::error_code ec;
   p.server->try_read(asio::dynamic_buffer(message), ec);
   CHECK(ec == asiows::error::invalid_utf8);
   CHECK_FALSE(p.server->is_open());
@@ -657,7 +657,7 @@ TEST_CASE("stream: the messages try_read took before a bad frame are answered ah
 
   std::vector<std::string> messages(3);
   REQUIRE_FALSE(run(p.io, [&](auto done) { p.server->async_read(asio::dynamic_buffer(messages[0]), done); }).error);
-  std::error_code ec;
+  asiows::error_code ec;
   CHECK(p.server->try_read(asio::dynamic_buffer(messages[1]), ec) == 3);
   REQUIRE_FALSE(ec);
   REQUIRE(p.server->message_ready()); // the bad frame is whole: taking it fails the connection
@@ -680,7 +680,7 @@ TEST_CASE("stream: a reply posted before the read that meets the peer's Close go
   std::string message, ignored;
   pending read_close, write_reply;
   // As an endpoint does: the reply is queued (its write starts in a handler of its own), then the next read starts.
-  p.server->async_read(asio::dynamic_buffer(message), [&](std::error_code ec, std::size_t) {
+  p.server->async_read(asio::dynamic_buffer(message), [&](asiows::error_code ec, std::size_t) {
     REQUIRE_FALSE(ec);
     asio::post(p.io, [&] { p.server->async_write(message_kind::text, asio::buffer(message), write_reply.handler()); });
     p.server->async_read(asio::dynamic_buffer(ignored), read_close.handler());
@@ -697,7 +697,7 @@ TEST_CASE("stream: writes queued at the gate before the read that meets the Clos
   std::string message, ignored;
   const std::string second = "two";
   pending first_write, second_write, read_close;
-  p.server->async_read(asio::dynamic_buffer(message), [&](std::error_code ec, std::size_t) {
+  p.server->async_read(asio::dynamic_buffer(message), [&](asiows::error_code ec, std::size_t) {
     REQUIRE_FALSE(ec);
     // The first write finishes at once but its completion waits its turn; the second waits at
     // the gate for it; then the read meets the Close. The gate wakes the second write just

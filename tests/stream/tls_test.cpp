@@ -25,7 +25,7 @@ struct tls_fixture {
         client_context(asiows::ssl::make_client_context(trusted_ca)) {
     auto [server_socket, client_socket] = connected_pair(io);
     session = std::make_shared<echo_session<tls_socket>>(tls_socket(std::move(server_socket), server_context));
-    session->ws.next_layer().async_handshake(asio::ssl::stream_base::server, [s = session](std::error_code ec) {
+    session->ws.next_layer().async_handshake(asio::ssl::stream_base::server, [s = session](asiows::error_code ec) {
       if (ec) {
         s->accept_error = ec;
         s->ended = true;
@@ -37,7 +37,7 @@ struct tls_fixture {
   }
 
   // TLS handshake for `host`, then the WebSocket handshake.
-  std::error_code connect(const std::string& host) {
+  asiows::error_code connect(const std::string& host) {
     if (auto failure = asiows::ssl::prepare_client(client->next_layer(), host)) return failure;
     const auto tls = run(io, [&](auto done) {
       client->next_layer().async_handshake(asio::ssl::stream_base::client, done);
@@ -81,7 +81,7 @@ TEMPLATE_TEST_CASE("wss: echo over TLS with the certificate and host name verifi
 TEMPLATE_TEST_CASE("wss: a certificate from an untrusted authority fails with a clear error", "", asio_ssl_stream,
                    socket_stream) {
   tls_fixture<TestType> f(cert_dir + "/untrusted-ca.pem");
-  const std::error_code ec = f.connect("localhost");
+  const asiows::error_code ec = f.connect("localhost");
   REQUIRE(ec);
   CHECK(ec.message().find("certificate verify failed") != std::string::npos);
   CHECK_FALSE(f.client->is_open());
@@ -90,12 +90,12 @@ TEMPLATE_TEST_CASE("wss: a certificate from an untrusted authority fails with a 
 TEMPLATE_TEST_CASE("wss: a certificate for another host name fails with a clear error", "", asio_ssl_stream,
                    socket_stream) {
   tls_fixture<TestType> f;
-  const std::error_code ec = f.connect("wrong.example");
+  const asiows::error_code ec = f.connect("wrong.example");
   REQUIRE(ec);
   CHECK(ec.message().find("certificate verify failed") != std::string::npos);
 }
 
 TEST_CASE("wss: a server context refuses files it cannot load") {
   CHECK_THROWS_AS(asiows::ssl::make_server_context(cert_dir + "/missing.pem", cert_dir + "/server-key.pem"),
-                  std::system_error);
+                  asiows::system_error);
 }

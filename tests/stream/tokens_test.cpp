@@ -6,17 +6,12 @@
 #include "catch.hpp"
 #include "echo_session.hpp"
 #include "loopback.hpp"
-
-#if ASIO_VERSION >= 102400
-#include <asio/deferred.hpp>
-#else
-#include <asio/experimental/deferred.hpp>
-#endif
+#include "test_asio.hpp"
 
 using namespace test;
 
 TEST_CASE("stream: the deferred token") {
-#if ASIO_VERSION >= 102400
+#if ASIOWS_ASIO_VERSION >= 102400
   constexpr auto deferred = asio::deferred;
 #else
   constexpr auto deferred = asio::experimental::deferred;
@@ -29,14 +24,14 @@ TEST_CASE("stream: the deferred token") {
   auto handshake = client.async_handshake("127.0.0.1", "/", deferred); // nothing happens yet
   run_for(io, 20ms);
   CHECK_FALSE(client.is_open());
-  std::error_code result = asio::error::would_block;
-  std::move(handshake)([&](std::error_code ec) { result = ec; });
+  asiows::error_code result = asio::error::would_block;
+  std::move(handshake)([&](asiows::error_code ec) { result = ec; });
   REQUIRE(run_until(io, [&] { return result != asio::error::would_block; }));
   CHECK_FALSE(result);
   CHECK(client.is_open());
 }
 
-#if defined(ASIO_HAS_CO_AWAIT)
+#if defined(ASIOWS_HAS_CO_AWAIT)
 TEST_CASE("stream: C++20 coroutines with use_awaitable") {
   asio::io_context io;
   auto [server_socket, client_socket] = connected_pair(io);
@@ -56,7 +51,7 @@ TEST_CASE("stream: C++20 coroutines with use_awaitable") {
 }
 #endif
 
-#if defined(ASIO_HAS_CO_AWAIT)
+#if defined(ASIOWS_HAS_CO_AWAIT)
 TEST_CASE("stream: with no token, an operation takes the executor's default (use_awaitable here)") {
   using awaitable_socket = asio::use_awaitable_t<>::as_default_on_t<tcp::socket>;
   asio::io_context io;

@@ -11,11 +11,7 @@
 #include <asiows/message_buffer.hpp>
 #include <asiows/stream.hpp>
 
-#include <asio/any_io_executor.hpp>
-#include <asio/io_context.hpp>
-#include <asio/defer.hpp>
-#include <asio/post.hpp>
-#include <asio/strand.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -60,7 +56,7 @@ struct endpoint_shared {
   std::function<void(const connection_ptr&)> on_open;
   std::function<void(const connection_ptr&, std::string_view, message_kind)> on_message;
   std::function<void(const connection_ptr&, std::uint16_t, std::string_view)> on_close;
-  std::function<void(const connection_ptr&, std::error_code)> on_error;
+  std::function<void(const connection_ptr&, error_code)> on_error;
   std::function<void(const connection_ptr&)> on_drain;
   std::function<void(const connection_ptr&, std::string_view)> on_ping;
   std::function<void(const connection_ptr&, std::string_view, std::chrono::steady_clock::duration)> on_pong;
@@ -140,7 +136,7 @@ public:
 
   void ping(std::string_view payload) override {
     asio::post(ws_.get_executor(), [self = this->shared_from_this(), payload = std::string(payload)] {
-      self->ws_.async_ping(payload, [self](std::error_code) {});
+      self->ws_.async_ping(payload, [self](error_code) {});
     });
   }
 
@@ -193,7 +189,7 @@ private:
   void read() {
     if (this->inbox_) return read_for_receive();
     message_.clear();
-    ws_.async_read(message_, [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
+    ws_.async_read(message_, [self = this->shared_from_this()](error_code ec, std::size_t n) {
       if (ec) return self->finish(ec);
       self->deliver(n);
       while (self->ws_.message_ready()) {
@@ -225,7 +221,7 @@ private:
   // next read waits until one is taken (the peer is then held back by TCP, as by a slow handler).
   void read_for_receive() {
     message_.clear();
-    ws_.async_read(message_, [self = this->shared_from_this()](std::error_code ec, std::size_t n) {
+    ws_.async_read(message_, [self = this->shared_from_this()](error_code ec, std::size_t n) {
       if (ec) return self->finish(ec);
       ++self->shared_->messages_in;
       self->shared_->bytes_in += n;
@@ -269,12 +265,12 @@ private:
       }
     }
     if (close_now) { // started outside the lock: no I/O is initiated while holding it
-      ws_.async_close(close_now->first, close_now->second, [self = this->shared_from_this()](std::error_code) {});
+      ws_.async_close(close_now->first, close_now->second, [self = this->shared_from_this()](error_code) {});
       return;
     }
     if (writing_.empty()) return;
     writing_.gather(batch_);
-    ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](std::error_code ec, std::size_t bytes) {
+    ws_.async_write_batch(batch_.data(), batch_.size(), [self = this->shared_from_this()](error_code ec, std::size_t bytes) {
       const std::size_t written = self->writing_.payload_bytes();
       self->shared_->queued_bytes -= written;
       if (!ec) {
@@ -342,13 +338,13 @@ private:
   }
 
   // on_error, once per connection: the first reason it is ending badly (strand only).
-  void report_error(std::error_code ec) {
+  void report_error(error_code ec) {
     if (!opened_ || error_reported_) return;
     error_reported_ = true;
     if (shared_->on_error) shared_->on_error(this->shared_from_this(), ec);
   }
 
-  void finish(std::error_code ec) {
+  void finish(error_code ec) {
     finished_ = true;
     shared_->compression_memory_bytes -= compression_memory_reported_;
     compression_memory_reported_ = 0;

@@ -11,8 +11,7 @@
 
 #include <asiows/detail/endpoint_connection.hpp>
 
-#include <asio/any_io_executor.hpp>
-#include <asio/ip/tcp.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <memory>
 #include <string>
@@ -40,12 +39,12 @@ struct plain_transport {
 
   template <class Connection, class Then>
   void server_handshake(const std::shared_ptr<Connection>&, Then&& then) const {
-    then(std::error_code{});
+    then(error_code{});
   }
 
   template <class Connection, class Then>
   void client_handshake(const std::shared_ptr<Connection>&, const std::string&, Then&& then) const {
-    then(std::error_code{});
+    then(error_code{});
   }
 };
 

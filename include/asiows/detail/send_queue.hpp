@@ -10,7 +10,7 @@
 #include <asiows/core/protocol.hpp>
 #include <asiows/detail/stream_write_op.hpp>
 
-#include <asio/buffer.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <cstddef>
 #include <memory>

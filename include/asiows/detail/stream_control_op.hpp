@@ -7,9 +7,7 @@
 #include <asiows/detail/stream_read_op.hpp>
 #include <asiows/detail/stream_write_op.hpp>
 
-#include <asio/compose.hpp>
-#include <asio/coroutine.hpp>
-#include <asio/post.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <memory>
 #include <string>
@@ -23,11 +21,11 @@ public:
       : impl_(std::move(impl)), op_(op), code_(code), payload_(std::move(payload)) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+  void operator()(Self& self, error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
-    ASIO_CORO_REENTER(*this) {
+    ASIOWS_CORO_REENTER(*this) {
       if (!s.writer.try_lock()) { // in line for the write lock
-        ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
+        ASIOWS_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
         did_io_ = true;
       }
       if (ec) {
@@ -36,14 +34,14 @@ public:
         s.refill_control_out();
         result_ = serialize(s);
         if (!result_ || !s.control_out.empty()) {
-          ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+          ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
           did_io_ = true;
         }
-        if (const std::error_code ended = s.end_write(ec); !result_) result_ = ended;
+        if (const error_code ended = s.end_write(ec); !result_) result_ = ended;
         if (!result_ && op_ == opcode::close) {
           s.start_closing_timer();
           if (!s.read_active) {
-            ASIO_CORO_YIELD asio::async_compose<Self, void(std::error_code, std::size_t)>(
+            ASIOWS_CORO_YIELD asio::async_compose<Self, void(error_code, std::size_t)>(
                 read_op<NextLayer, discard_sink>(impl_, {}, false), self, s.next_layer);
             did_io_ = true;
             if (ec != error::closed) result_ = ec; // error::closed is the handshake's good end
@@ -51,17 +49,17 @@ public:
         }
       }
       if (!did_io_) {
-        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+        ASIOWS_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
       self.complete(result_);
     }
   }
 
 private:
-  std::error_code serialize(stream_impl<NextLayer>& s) {
+  error_code serialize(stream_impl<NextLayer>& s) {
     switch (op_) {
     case opcode::ping: {
-      const std::error_code failure = s.engine->serialize_ping(payload_.data(), payload_.size(), s.control_out);
+      const error_code failure = s.engine->serialize_ping(payload_.data(), payload_.size(), s.control_out);
       if (!failure) s.note_ping_sent();
       return failure;
     }
@@ -75,7 +73,7 @@ private:
   std::uint16_t code_;
   std::string payload_;
   bool did_io_ = false;
-  std::error_code result_;
+  error_code result_;
 };
 
 } // namespace asiows::detail

@@ -11,9 +11,7 @@
 #include <asiows/core/deflate_codec.hpp>
 #endif
 
-#include <asio/coroutine.hpp>
-#include <asio/error.hpp>
-#include <asio/post.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <memory>
 #include <optional>
@@ -63,9 +61,9 @@ public:
         reader_(impl_->settings), read_only_into_(read_only_into) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
+  void operator()(Self& self, error_code ec = {}, std::size_t bytes = 0) {
     stream_impl<NextLayer>& s = *impl_;
-    ASIO_CORO_REENTER(*this) {
+    ASIOWS_CORO_REENTER(*this) {
       if (s.engine || s.transport_closed) {
         result_ = asio::error::already_connected;
       } else {
@@ -73,7 +71,7 @@ public:
         if (!given_request_) {
           // Read until the request's blank line; slow or endless requests meet the timeout or the size limit.
           while (!feed_buffered(s, reader_)) {
-            ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
+            ASIOWS_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
             did_io_ = true;
             if (ec) {
               result_ = s.translate(ec);
@@ -85,13 +83,13 @@ public:
         if (read_only_into_ && !result_) {
           // Only the request's head was asked for; any parse error is left to the caller to answer.
           result_ = reader_.failure() == error::header_block_too_large || reader_.failure() == error::malformed_http
-                        ? reader_.failure()
-                        : std::error_code{};
+                        ? error_code(reader_.failure())
+                        : error_code{};
           *read_only_into_ = reader_.request();
           s.cancel_timer(); // the caller re-arms it when it goes on with this connection
         } else if (!result_) {
           decide();
-          ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(response_), std::move(self));
+          ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(response_), std::move(self));
           did_io_ = true;
           if (ec && !result_) result_ = s.translate(ec);
         }
@@ -103,7 +101,7 @@ public:
       else if (result_ && result_ != error::header_block_too_large && result_ != error::malformed_http)
         s.close_transport(); // an I/O error; a bad request is left open for the caller's answer
       if (!did_io_) {
-        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+        ASIOWS_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
       self.complete(result_);
     }
@@ -148,7 +146,7 @@ private:
   std::optional<deflate_params> deflate_agreed_;
   std::string response_;
   bool did_io_ = false;
-  std::error_code result_;
+  error_code result_;
 };
 
 // Writes an HTTP response (a refusal, or a plain-HTTP page) and closes the
@@ -162,21 +160,21 @@ public:
       : impl_(std::move(impl)), response_(std::move(response)) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+  void operator()(Self& self, error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
-    ASIO_CORO_REENTER(*this) {
+    ASIOWS_CORO_REENTER(*this) {
       if (s.engine || s.transport_closed || s.writer.held()) {
         result_ = asio::error::already_connected;
-        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+        ASIOWS_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       } else {
         s.start_closing_timer(); // a client that never reads, or never closes, cannot hold the connection
-        ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(response_), std::move(self));
+        ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(response_), std::move(self));
         result_ = s.translate(ec);
         if (!ec) {
           shutdown_lowest_layer_send(s.next_layer);
           s.drop_unparsed(); // what the client sends now is read only to be dropped
           do {
-            ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
+            ASIOWS_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
           } while (!ec);
         }
         s.close_transport();
@@ -188,7 +186,7 @@ public:
 private:
   std::shared_ptr<stream_impl<NextLayer>> impl_;
   std::string response_;
-  std::error_code result_;
+  error_code result_;
 };
 
 template <class NextLayer>
@@ -200,18 +198,18 @@ public:
         handshake_(impl_->settings) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
+  void operator()(Self& self, error_code ec = {}, std::size_t bytes = 0) {
     stream_impl<NextLayer>& s = *impl_;
-    ASIO_CORO_REENTER(*this) {
+    ASIOWS_CORO_REENTER(*this) {
       if (s.engine || s.transport_closed) {
         result_ = asio::error::already_connected;
       } else if (!(result_ = handshake_.start(host_, target_, with_deflate_offer(std::move(offer_))))) {
         s.start_handshake_timer();
-        ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(handshake_.request()), std::move(self));
+        ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(handshake_.request()), std::move(self));
         did_io_ = true;
         if (ec) result_ = s.translate(ec);
         while (!result_ && !feed_buffered(s, handshake_)) {
-          ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
+          ASIOWS_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
           if (ec) result_ = s.translate(ec);
           else s.received(bytes);
         }
@@ -226,7 +224,7 @@ public:
       s.finish_opening(role::client, result_);
       if (!result_) enable_agreed_compression(s, deflate_agreed_);
       if (!did_io_) {
-        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+        ASIOWS_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
       self.complete(result_);
     }
@@ -249,7 +247,7 @@ private:
   client_handshake_options offer_;
   client_handshake handshake_;
   bool did_io_ = false;
-  std::error_code result_;
+  error_code result_;
 };
 
 } // namespace asiows::detail

@@ -14,12 +14,7 @@
 #include <asiows/detail/op_allocator.hpp>
 #include <asiows/detail/write_lock.hpp>
 
-#include <asio/basic_stream_socket.hpp>
-#include <asio/bind_allocator.hpp>
-#include <asio/buffer.hpp>
-#include <asio/socket_base.hpp>
-#include <asio/steady_timer.hpp>
-#include <asio/write.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -54,7 +49,7 @@ private:
 // it in each call. asio::transfer_all caps a call at 64 KiB, so a 64 KiB
 // message with its header would take two syscalls.
 struct transfer_in_one_call {
-  std::size_t operator()(const std::error_code& ec, std::size_t) const noexcept {
+  std::size_t operator()(const error_code& ec, std::size_t) const noexcept {
     return ec ? 0 : std::numeric_limits<std::size_t>::max();
   }
 };
@@ -80,7 +75,7 @@ struct has_release_buffers<Stream, std::void_t<decltype(std::declval<Stream&>().
 
 template <class Stream>
 void close_lowest_layer(Stream& stream) {
-  std::error_code ignored;
+  error_code ignored;
   if constexpr (has_lowest_layer<Stream>::value)
     stream.lowest_layer().close(ignored);
   else
@@ -90,7 +85,7 @@ void close_lowest_layer(Stream& stream) {
 // Ends the sending direction of the lowest layer (TCP FIN), keeping the receiving one.
 template <class Stream>
 void shutdown_lowest_layer_send(Stream& stream) {
-  std::error_code ignored;
+  error_code ignored;
   if constexpr (has_lowest_layer<Stream>::value)
     stream.lowest_layer().shutdown(asio::socket_base::shutdown_send, ignored);
   else
@@ -156,9 +151,9 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   }
 
   // Why the connection ended when it was not the peer's doing (a timeout).
-  std::error_code fatal;
+  error_code fatal;
   // Why reading ended: error::closed for the peer's Close, or the failure.
-  std::error_code reading_ended;
+  error_code reading_ended;
   // Whether the Close the protocol owes (echo or failure) may be written: set
   // once the application has had its turn to answer the messages before it
   // (see the read operation's closing path). Until then writes take the owed
@@ -176,9 +171,10 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   // Why an operation may not use the connection now (not open yet, closed,
   // timed out), or no error when it may.
-  std::error_code unusable() const {
+  error_code unusable() const {
     if (engine && !transport_closed) return {};
-    return fatal ? fatal : make_error_code(error::closed);
+    if (fatal) return fatal;
+    return error::closed;
   }
 
   // ---- received bytes ----
@@ -228,7 +224,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   }
 
   // Ends an opening handshake: the connection opens in `role`, or closes.
-  void finish_opening(asiows::role role, std::error_code result) {
+  void finish_opening(asiows::role role, error_code result) {
     if (result) return close_transport();
     engine.emplace(role, settings);
     last_received = clock::now();
@@ -237,7 +233,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   // The error an operation reports for `ec`: a timeout that closed the
   // transport explains the aborted operations it caused.
-  std::error_code translate(std::error_code ec) const { return fatal ? fatal : ec; }
+  error_code translate(error_code ec) const { return fatal ? fatal : ec; }
 
   void close_transport() {
     if (transport_closed) return;
@@ -246,7 +242,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     close_lowest_layer(next_layer);
   }
 
-  void fail_with(std::error_code reason) {
+  void fail_with(error_code reason) {
     if (!fatal) fatal = reason;
     close_transport();
   }
@@ -255,7 +251,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   // An operation that holds the write lock starts its write, unless the
   // connection cannot be used: then it gives the lock up, and says why.
-  std::error_code begin_write() {
+  error_code begin_write() {
     if (auto failure = unusable()) {
       end_write({});
       return failure;
@@ -265,8 +261,8 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   // Ends a turn to write that ended with `ec`; returns what the operation
   // reports. Replies that fell due meanwhile (a pong) go out at once.
-  std::error_code end_write(std::error_code ec) {
-    const std::error_code result = ec ? translate(ec) : std::error_code{};
+  error_code end_write(error_code ec) {
+    const error_code result = ec ? translate(ec) : error_code{};
     if (ec) close_transport();
     writer.unlock();
     flush_or_close();
@@ -305,7 +301,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     if (transport_closed || !engine || !engine->has_pending_control() || !writer.try_lock()) return;
     refill_control_out();
     asio::async_write(next_layer, asio::buffer(control_out),
-                      [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+                      [self = this->shared_from_this()](error_code ec, std::size_t) {
                         self->writer.unlock();
                         if (ec) return self->close_transport();
                         self->flush_or_close();
@@ -348,7 +344,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
     timer_purpose = purpose;
     timer.expires_after(after);
     // Pending as long as the connection is idle: in a block of its own size.
-    timer.async_wait(asio::bind_allocator(op_allocator<void>(), [weak = this->weak_from_this(), generation = timer_generation](std::error_code ec) {
+    timer.async_wait(asio::bind_allocator(op_allocator<void>(), [weak = this->weak_from_this(), generation = timer_generation](error_code ec) {
       auto self = weak.lock();
       if (!self || ec || generation != self->timer_generation) return;
       self->on_deadline();
@@ -395,7 +391,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
         engine->serialize_ping(nullptr, 0, control_out);
         note_ping_sent();
         asio::async_write(next_layer, asio::buffer(control_out),
-                          [self = this->shared_from_this()](std::error_code ec, std::size_t) {
+                          [self = this->shared_from_this()](error_code ec, std::size_t) {
                             self->writer.unlock();
                             if (ec) return self->close_transport();
                             self->flush_or_close(); // pongs that fell due meanwhile

@@ -10,12 +10,7 @@
 #include <asiows/detail/stream_impl.hpp>
 #include <asiows/message_buffer.hpp>
 
-#include <asio/bind_allocator.hpp>
-#include <asio/coroutine.hpp>
-#include <asio/error.hpp>
-#include <asio/defer.hpp>
-#include <asio/post.hpp>
-#include <asio/socket_base.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <algorithm>
 #include <memory>
@@ -92,7 +87,7 @@ public:
     reserved_ = 0;
   }
 
-  std::error_code& result() noexcept { return result_; }
+  error_code& result() noexcept { return result_; }
   std::size_t transferred() const noexcept { return transferred_; }
 
 private:
@@ -163,7 +158,7 @@ private:
   bool return_after_piece_;
   std::size_t reserved_ = 0; // sink bytes grown for a read straight into it
   std::size_t transferred_ = 0;
-  std::error_code result_;
+  error_code result_;
 };
 
 template <class NextLayer, class Sink>
@@ -176,10 +171,10 @@ public:
       : impl_(std::move(impl)), parser_(std::move(sink), return_after_piece) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}, std::size_t bytes = 0) {
+  void operator()(Self& self, error_code ec = {}, std::size_t bytes = 0) {
     stream_impl<NextLayer>& s = *impl_;
-    std::error_code& result = parser_.result();
-    ASIO_CORO_REENTER(*this) {
+    error_code& result = parser_.result();
+    ASIOWS_CORO_REENTER(*this) {
       if (s.read_active) {
         result = asio::error::in_progress; // one read at a time, as for any Asio stream
       } else if (!(result = s.unusable())) {
@@ -201,7 +196,7 @@ public:
             bytes = finish_receive(s, ec, 0);
             if (std::exchange(first_try_, false)) s.speculation.tried(bytes > 0);
           } else {
-            ASIO_CORO_YIELD start_receive(s, std::move(self));
+            ASIOWS_CORO_YIELD start_receive(s, std::move(self));
             did_io_ = true;
             bytes = finish_receive(s, ec, bytes);
           }
@@ -222,7 +217,7 @@ public:
           if (ec) {
             // EOF after the close handshake (a client waiting for the server) is the clean end.
             const bool clean = s.engine->state() == close_state::closed && ec == asio::error::eof;
-            result = clean ? make_error_code(error::closed) : s.translate(ec);
+            result = clean ? error_code(error::closed) : s.translate(ec);
             s.close_transport();
             outcome_ = outcome::done;
             break;
@@ -237,20 +232,20 @@ public:
           // messages before it: handlers already queued on the executor (an
           // endpoint's send queue) run first and start their writes, and any
           // write in flight ends, before it is taken.
-          ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+          ASIOWS_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
           did_io_ = true;
           s.close_released = true;
           // In line for the write lock, behind the writes already waiting (the
           // replies), then the owed Close. Cancelled in line: whoever holds the
           // lock sends it when done (flush_or_close).
           if (!s.writer.try_lock()) {
-            ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
+            ASIOWS_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
             did_io_ = true;
           }
           if (!ec) {
             if (!s.transport_closed && s.engine->has_pending_control()) {
               s.refill_control_out();
-              ASIO_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+              ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
               if (ec) s.close_transport();
             }
             s.writer.unlock();
@@ -261,7 +256,7 @@ public:
             // A client after the close handshake: the server closes TCP first (RFC 6455 7.1.1).
             s.drop_unparsed(); // what comes now is read only to be dropped
             while (!s.transport_closed) {
-              ASIO_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
+              ASIOWS_CORO_YIELD s.next_layer.async_read_some(s.read_space(), std::move(self));
               did_io_ = true;
               if (ec) s.close_transport();
             }
@@ -273,7 +268,7 @@ public:
         // Never complete inside the initiating call. Deferred, as a continuation
         // of the running handler: it runs after it on this thread, without
         // waking the reactor (a post would interrupt epoll_wait, a syscall).
-        ASIO_CORO_YIELD asio::defer(s.next_layer.get_executor(), std::move(self));
+        ASIOWS_CORO_YIELD asio::defer(s.next_layer.get_executor(), std::move(self));
       }
       if (owns_read_) s.read_active = false;
       self.complete(result, parser_.transferred());
@@ -299,7 +294,7 @@ private:
 
   // The bytes received: for a socket that became readable, reads them now
   // (0 when another reader took them first, or the wake-up was spurious).
-  std::size_t finish_receive(stream_impl<NextLayer>& s, std::error_code& ec, std::size_t bytes) {
+  std::size_t finish_receive(stream_impl<NextLayer>& s, error_code& ec, std::size_t bytes) {
     if constexpr (waits_unbuffered) {
       if (ec) return 0;
       if (!s.next_layer.non_blocking()) s.next_layer.non_blocking(true, ec);
@@ -363,14 +358,14 @@ private:
 // size limit) fails the connection: the Close owed goes out in the
 // background, and the transport closes after it, or at close_timeout.
 template <class NextLayer, class Sink>
-std::size_t try_read_message(stream_impl<NextLayer>& s, Sink sink, std::error_code& ec) {
+std::size_t try_read_message(stream_impl<NextLayer>& s, Sink sink, error_code& ec) {
   using parser_type = buffered_parser<NextLayer, Sink>;
   if (s.read_active) {
     ec = asio::error::in_progress;
     return 0;
   }
   if (!s.message_ready()) { // nothing is taken: the next async_read starts where this would have
-    const std::error_code unusable = s.unusable();
+    const error_code unusable = s.unusable();
     ec = unusable ? unusable : make_error_code(asio::error::would_block);
     return 0;
   }

@@ -9,8 +9,7 @@
 
 #include <asiows/detail/stream_impl.hpp>
 
-#include <asio/coroutine.hpp>
-#include <asio/post.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <algorithm>
 #include <cstring>
@@ -58,11 +57,11 @@ public:
         total_(asio::buffer_size(buffers_)) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+  void operator()(Self& self, error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
-    ASIO_CORO_REENTER(*this) {
+    ASIOWS_CORO_REENTER(*this) {
       if (!s.writer.try_lock()) { // in line for the write lock
-        ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
+        ASIOWS_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
         did_io_ = true;
       }
       if (ec) {
@@ -70,13 +69,13 @@ public:
       } else if (!(result_ = s.begin_write())) {
         do {
           if (!next_batch(s)) break;
-          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), transfer_in_one_call{}, std::move(self));
+          ASIOWS_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), transfer_in_one_call{}, std::move(self));
           did_io_ = true;
         } while (!ec && (sent_ < total_ || frame_left_ > 0));
-        if (const std::error_code ended = s.end_write(ec); !result_) result_ = ended;
+        if (const error_code ended = s.end_write(ec); !result_) result_ = ended;
       }
       if (!did_io_) {
-        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+        ASIOWS_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
       self.complete(result_, result_ ? 0 : total_);
     }
@@ -162,7 +161,7 @@ private:
   std::size_t mask_offset_ = 0;
   frame_prefix prefix_;
   bool did_io_ = false;
-  std::error_code result_;
+  error_code result_;
 };
 
 // stream<NextLayer>::async_write_batch: several whole messages in one write
@@ -175,11 +174,11 @@ public:
       : impl_(std::move(impl)), messages_(messages), count_(count) {}
 
   template <class Self>
-  void operator()(Self& self, std::error_code ec = {}, std::size_t = 0) {
+  void operator()(Self& self, error_code ec = {}, std::size_t = 0) {
     stream_impl<NextLayer>& s = *impl_;
-    ASIO_CORO_REENTER(*this) {
+    ASIOWS_CORO_REENTER(*this) {
       if (!s.writer.try_lock()) { // in line for the write lock
-        ASIO_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
+        ASIOWS_CORO_YIELD s.writer.async_lock(std::move(self), s.next_layer.get_executor());
         did_io_ = true;
       }
       if (ec) {
@@ -191,13 +190,13 @@ public:
         } else if ((result_ = build(s))) {
           s.end_write({}); // e.g. our Close went out: nothing may follow it
         } else {
-          ASIO_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), transfer_in_one_call{}, std::move(self));
+          ASIOWS_CORO_YIELD asio::async_write(s.next_layer, s.gathered(), transfer_in_one_call{}, std::move(self));
           did_io_ = true;
           result_ = s.end_write(ec);
         }
       }
       if (!did_io_) {
-        ASIO_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
+        ASIOWS_CORO_YIELD asio::post(s.next_layer.get_executor(), std::move(self));
       }
       self.complete(result_, result_ ? 0 : payload_bytes_);
     }
@@ -205,7 +204,7 @@ public:
 
 private:
   // Fills s.gather with the whole batch; an error when a frame may not be sent.
-  std::error_code build(stream_impl<NextLayer>& s) {
+  error_code build(stream_impl<NextLayer>& s) {
     s.refill_pongs_out();
     s.scratch.clear();
     if (compresses_any(s)) {
@@ -234,7 +233,7 @@ private:
     s.scratch.resize(scratch_size);
     s.gather_control_first();
     std::size_t used = 0;
-    std::error_code failure;
+    error_code failure;
     const auto append = [&s](const std::uint8_t* data, std::size_t size) {
       if (!s.gather.empty()) {
         asio::const_buffer& last = s.gather.back();
@@ -300,7 +299,7 @@ private:
   std::size_t count_;
   std::size_t payload_bytes_ = 0;
   bool did_io_ = false;
-  std::error_code result_;
+  error_code result_;
 };
 
 } // namespace asiows::detail

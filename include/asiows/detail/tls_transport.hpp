@@ -7,7 +7,7 @@
 #include <asiows/ssl.hpp>
 #include <asiows/ssl_socket_stream.hpp>
 
-#include <asio/ssl/context.hpp>
+#include <asiows/detail/asio_ssl.hpp>
 
 namespace asiows::detail {
 
@@ -41,7 +41,7 @@ struct tls_transport {
   // SNI and host name verification for `host`, then the TLS handshake.
   template <class Connection, class Then>
   void client_handshake(const std::shared_ptr<Connection>& c, const std::string& host, Then&& then) const {
-    if (const std::error_code failure = ssl::prepare_client(c->ws().next_layer(), host)) return then(failure);
+    if (const error_code failure = ssl::prepare_client(c->ws().next_layer(), host)) return then(failure);
     c->ws().next_layer().async_handshake(asio::ssl::stream_base::client, std::forward<Then>(then));
   }
 };

@@ -10,15 +10,7 @@
 #ifndef ASIOWS_DETAIL_WRITE_LOCK_HPP
 #define ASIOWS_DETAIL_WRITE_LOCK_HPP
 
-#include <asio/associated_cancellation_slot.hpp>
-#include <asio/associated_executor.hpp>
-#include <asio/bind_executor.hpp>
-#include <asio/cancellation_type.hpp>
-#include <asio/error.hpp>
-#include <asio/execution.hpp>
-#include <asio/execution_context.hpp>
-#include <asio/post.hpp>
-#include <asio/recycling_allocator.hpp>
+#include <asiows/detail/asio.hpp>
 
 #include <cstddef>
 #include <memory>
@@ -32,7 +24,7 @@ namespace asiows::detail {
 struct write_waiter {
   write_waiter* next = nullptr;
   write_waiter* prev = nullptr;
-  void (*resume)(write_waiter*, std::error_code) = nullptr; // posts the operation; frees the node
+  void (*resume)(write_waiter*, error_code) = nullptr; // posts the operation; frees the node
   void (*destroy)(write_waiter*) = nullptr;                 // frees the node and the operation unrun
 };
 
@@ -123,7 +115,7 @@ private:
       asio::recycling_allocator<waiter_node>().deallocate(node, 1);
       return op;
     }
-    static void resume_node(write_waiter* base, std::error_code ec) {
+    static void resume_node(write_waiter* base, error_code ec) {
       const IoExecutor io_executor = static_cast<waiter_node*>(base)->io;
       Self op = take(base, !ec);
       const auto executor = asio::get_associated_executor(op, io_executor);
@@ -135,7 +127,7 @@ private:
   template <class Self>
   struct resumption {
     Self op;
-    std::error_code ec;
+    error_code ec;
     void operator()() { op(ec); }
   };
 
