@@ -1,6 +1,7 @@
-// asiows: a header-only WebSocket library (RFC 6455) on standalone Asio.
-// This umbrella header includes everything but TLS: for wss, link asiows::ssl
-// (or include <asiows/ssl.hpp> first).
+/// \file
+/// asiows: a header-only WebSocket library (RFC 6455) on standalone Asio.
+/// This umbrella header includes everything but TLS: for wss, link asiows::ssl
+/// (or include <asiows/ssl.hpp> first).
 #ifndef ASIOWS_ASIOWS_HPP
 #define ASIOWS_ASIOWS_HPP
 

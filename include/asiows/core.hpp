@@ -1,4 +1,5 @@
-// The sans-I/O core: everything of RFC 6455 that needs no socket.
+/// \file
+/// The sans-I/O core: everything of RFC 6455 that needs no socket.
 #ifndef ASIOWS_CORE_HPP
 #define ASIOWS_CORE_HPP
 

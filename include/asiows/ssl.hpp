@@ -1,16 +1,17 @@
-// Opt-in wss support: link asiows::ssl (OpenSSL). Contexts with safe
-// defaults, and the client set-up that TLS needs before the WebSocket
-// handshake: SNI and host name verification.
-//
-//   asio::ssl::context tls = asiows::ssl::make_client_context();
-//   asiows::stream<asio::ssl::stream<asio::ip::tcp::socket>> ws(io, tls);
-//   // connect ws.next_layer().next_layer(), then:
-//   asiows::ssl::prepare_client(ws.next_layer(), "example.com");
-//   ws.next_layer().async_handshake(asio::ssl::stream_base::client, ...);
-//   ws.async_handshake("example.com", "/", ...);
-//
-// asiows::ssl::socket_stream<tcp::socket> (ssl_socket_stream.hpp) is used the
-// same way and is leaner: OpenSSL works on the socket itself.
+/// \file
+/// Opt-in wss support: link asiows::ssl (OpenSSL). Contexts with safe
+/// defaults, and the client set-up that TLS needs before the WebSocket
+/// handshake: SNI and host name verification.
+///
+///   asio::ssl::context tls = asiows::ssl::make_client_context();
+///   asiows::stream<asio::ssl::stream<asio::ip::tcp::socket>> ws(io, tls);
+///   // connect ws.next_layer().next_layer(), then:
+///   asiows::ssl::prepare_client(ws.next_layer(), "example.com");
+///   ws.next_layer().async_handshake(asio::ssl::stream_base::client, ...);
+///   ws.async_handshake("example.com", "/", ...);
+///
+/// asiows::ssl::socket_stream<tcp::socket> (ssl_socket_stream.hpp) is used the
+/// same way and is leaner: OpenSSL works on the socket itself.
 #ifndef ASIOWS_SSL_HPP
 #define ASIOWS_SSL_HPP
 
@@ -42,9 +43,9 @@ inline void apply_common_settings(asio::ssl::context& context) {
 
 } // namespace detail
 
-// A client context that verifies the server's certificate: against the
-// system's CA store, or against `ca_file` (PEM) when given. Turning
-// verification off is possible (set_verify_mode(verify_none)) and must be explicit.
+/// A client context that verifies the server's certificate: against the
+/// system's CA store, or against `ca_file` (PEM) when given. Turning
+/// verification off is possible (set_verify_mode(verify_none)) and must be explicit.
 inline asio::ssl::context make_client_context(const std::string& ca_file = {}) {
   asio::ssl::context context(asio::ssl::context::tls_client);
   detail::apply_common_settings(context);
@@ -56,8 +57,8 @@ inline asio::ssl::context make_client_context(const std::string& ca_file = {}) {
   return context;
 }
 
-// A server context from a certificate chain and its private key (PEM files).
-// Throws system_error when they cannot be loaded.
+/// A server context from a certificate chain and its private key (PEM files).
+/// Throws system_error when they cannot be loaded.
 inline asio::ssl::context make_server_context(const std::string& certificate_chain_file,
                                               const std::string& private_key_file) {
   asio::ssl::context context(asio::ssl::context::tls_server);
@@ -69,7 +70,7 @@ inline asio::ssl::context make_server_context(const std::string& certificate_cha
 
 namespace detail {
 
-// SNI for `host` (RFC 6066; not for IP addresses), and whether it is an address.
+/// SNI for `host` (RFC 6066; not for IP addresses), and whether it is an address.
 inline error_code send_server_name(SSL* ssl, const std::string& host, bool& is_address) {
   error_code ec;
   asio::ip::make_address(host, ec);
@@ -81,10 +82,10 @@ inline error_code send_server_name(SSL* ssl, const std::string& host, bool& is_a
 
 } // namespace detail
 
-// Sets up a client TLS stream for `host` before its TLS handshake: sends the
-// name as SNI (RFC 6066; not for IP addresses) and checks that the
-// certificate names it (RFC 6125). A mismatch fails the TLS handshake with
-// "certificate verify failed".
+/// Sets up a client TLS stream for `host` before its TLS handshake: sends the
+/// name as SNI (RFC 6066; not for IP addresses) and checks that the
+/// certificate names it (RFC 6125). A mismatch fails the TLS handshake with
+/// "certificate verify failed".
 template <class Socket>
 error_code prepare_client(asio::ssl::stream<Socket>& stream, const std::string& host) {
   bool is_address = false;
@@ -93,7 +94,7 @@ error_code prepare_client(asio::ssl::stream<Socket>& stream, const std::string& 
   return {};
 }
 
-// The same for a socket_stream, through OpenSSL's own name check.
+/// The same for a socket_stream, through OpenSSL's own name check.
 template <class Socket>
 error_code prepare_client(socket_stream<Socket>& stream, const std::string& host) {
   bool is_address = false;

@@ -1,26 +1,27 @@
-// asiows::ssl::socket_stream: TLS run by OpenSSL straight on a socket's
-// descriptor, for asiows::stream (and the server endpoint's wss).
-//
-// asio::ssl::stream runs OpenSSL on a memory BIO pair: every byte is copied
-// through buffers of its own, about 68 KiB per connection, held for as long
-// as the connection lives. This stream gives OpenSSL the socket itself (as
-// SSL_set_fd does, but writing with MSG_NOSIGNAL, so a peer that has gone
-// cannot raise SIGPIPE): it reads ahead into one buffer and writes from one,
-// and when OpenSSL wants the network the stream waits on the socket (async_wait).
-// release_buffers() gives both buffers back; asiows::stream calls it once a
-// connection has been idle for a second. (SSL_MODE_RELEASE_BUFFERS would
-// free and allocate them around every record, which costs a busy connection
-// more than the memory is worth.) A
-// gather write is coalesced into full records, so a batch of small messages
-// costs one record and one system call, not one per buffer.
-//
-// Like asiows::stream on a plain socket, it can wait for data without a
-// buffer (async_wait(wait_read)) and then read what came without blocking
-// (read_some): an idle wss connection holds no read buffer anywhere.
-//
-// The socket is put in non-blocking mode. The SSL object takes its settings
-// (certificates, verification, versions) from the asio::ssl::context given
-// at construction, which must outlive the stream.
+/// \file
+/// asiows::ssl::socket_stream: TLS run by OpenSSL straight on a socket's
+/// descriptor, for asiows::stream (and the server endpoint's wss).
+///
+/// asio::ssl::stream runs OpenSSL on a memory BIO pair: every byte is copied
+/// through buffers of its own, about 68 KiB per connection, held for as long
+/// as the connection lives. This stream gives OpenSSL the socket itself (as
+/// SSL_set_fd does, but writing with MSG_NOSIGNAL, so a peer that has gone
+/// cannot raise SIGPIPE): it reads ahead into one buffer and writes from one,
+/// and when OpenSSL wants the network the stream waits on the socket (async_wait).
+/// release_buffers() gives both buffers back; asiows::stream calls it once a
+/// connection has been idle for a second. (SSL_MODE_RELEASE_BUFFERS would
+/// free and allocate them around every record, which costs a busy connection
+/// more than the memory is worth.) A
+/// gather write is coalesced into full records, so a batch of small messages
+/// costs one record and one system call, not one per buffer.
+///
+/// Like asiows::stream on a plain socket, it can wait for data without a
+/// buffer (async_wait(wait_read)) and then read what came without blocking
+/// (read_some): an idle wss connection holds no read buffer anywhere.
+///
+/// The socket is put in non-blocking mode. The SSL object takes its settings
+/// (certificates, verification, versions) from the asio::ssl::context given
+/// at construction, which must outlive the stream.
 #ifndef ASIOWS_SSL_SOCKET_STREAM_HPP
 #define ASIOWS_SSL_SOCKET_STREAM_HPP
 
@@ -44,11 +45,11 @@ namespace asiows::ssl {
 
 namespace detail {
 
-// What an OpenSSL call needs before it can go on.
+/// What an OpenSSL call needs before it can go on.
 enum class tls_want { nothing, read, write };
 
-// The error for an OpenSSL I/O call that returned `result` (errno as it was
-// right after the call), or none when the call only wants the network.
+/// The error for an OpenSSL I/O call that returned `result` (errno as it was
+/// right after the call), or none when the call only wants the network.
 inline error_code tls_call_error(SSL* ssl, int result, int saved_errno, tls_want& want) {
   want = tls_want::nothing;
   switch (SSL_get_error(ssl, result)) {
@@ -73,8 +74,8 @@ inline error_code tls_call_error(SSL* ssl, int result, int saved_errno, tls_want
   }
 }
 
-// Runs one OpenSSL call with the thread's error queue empty (SSL_get_error
-// reads all of it) and keeps errno as the call left it.
+/// Runs one OpenSSL call with the thread's error queue empty (SSL_get_error
+/// reads all of it) and keeps errno as the call left it.
 template <class Call>
 int tls_call(Call&& call, int& saved_errno) {
   if (ERR_peek_error() != 0) ERR_clear_error(); // the peek is the cheaper of the two
@@ -84,10 +85,10 @@ int tls_call(Call&& call, int& saved_errno) {
   return result;
 }
 
-// An asynchronous operation on a socket_stream: `attempt` makes as much
-// progress as it can without blocking and says what it wants; the operation
-// waits on the socket for that and tries again. It never completes inside
-// the initiating call.
+/// An asynchronous operation on a socket_stream: `attempt` makes as much
+/// progress as it can without blocking and says what it wants; the operation
+/// waits on the socket for that and tries again. It never completes inside
+/// the initiating call.
 template <class Socket, class Attempt, bool Counts>
 class tls_operation {
 public:
@@ -130,18 +131,22 @@ private:
 
 } // namespace detail
 
+/// TLS (OpenSSL) on a socket's own descriptor, as a stream<> next layer; see the description of this file.
 template <class Socket = asio::ip::tcp::socket>
 class socket_stream : public asio::socket_base {
 public:
+  /// The socket it runs on.
   using next_layer_type = Socket;
+  /// The socket's lowest layer (the socket itself for TCP).
   using lowest_layer_type = typename Socket::lowest_layer_type;
+  /// The socket's executor type.
   using executor_type = typename Socket::executor_type;
 
-  // The largest plaintext of one TLS record (RFC 8446 5.1).
+  /// The largest plaintext of one TLS record (RFC 8446 5.1).
   static constexpr std::size_t record_size = 16384;
 
-  // `socket`: a connected socket, or anything Socket is made from (an
-  // executor, an io_context) to connect later through lowest_layer().
+  /// `socket`: a connected socket, or anything Socket is made from (an
+  /// executor, an io_context) to connect later through lowest_layer().
   template <class Arg>
   socket_stream(Arg&& socket, asio::ssl::context& context)
       : socket_(std::forward<Arg>(socket)), ssl_(SSL_new(context.native_handle())) {
@@ -151,8 +156,10 @@ public:
     SSL_clear_mode(ssl_, SSL_MODE_RELEASE_BUFFERS); // the context may set it: release_buffers() instead
   }
 
+  /// Takes the other's socket and TLS session.
   socket_stream(socket_stream&& other) noexcept
       : socket_(std::move(other.socket_)), ssl_(std::exchange(other.ssl_, nullptr)) {}
+  /// Frees its own TLS session, then takes the other's socket and session.
   socket_stream& operator=(socket_stream&& other) noexcept {
     if (this != &other) {
       if (ssl_) SSL_free(ssl_);
@@ -167,13 +174,18 @@ public:
     if (ssl_) SSL_free(ssl_);
   }
 
+  /// The socket's executor.
   executor_type get_executor() noexcept { return socket_.get_executor(); }
+  /// The socket.
   Socket& next_layer() noexcept { return socket_; }
+  /// The socket.
   const Socket& next_layer() const noexcept { return socket_; }
+  /// The socket's lowest layer: connect and close it through this.
   lowest_layer_type& lowest_layer() noexcept { return socket_.lowest_layer(); }
+  /// OpenSSL's SSL object, for settings of your own.
   SSL* native_handle() noexcept { return ssl_; }
 
-  // The TLS handshake, as the client or the server: void(error_code).
+  /// The TLS handshake, as the client or the server: void(error_code).
   template <class CompletionToken>
   auto async_handshake(asio::ssl::stream_base::handshake_type type, CompletionToken&& token) {
     error_code ec = attach_socket();
@@ -193,7 +205,7 @@ public:
         std::forward<CompletionToken>(token));
   }
 
-  // Sends the close_notify; does not wait for the peer's: void(error_code).
+  /// Sends the close_notify; does not wait for the peer's: void(error_code).
   template <class CompletionToken>
   auto async_shutdown(CompletionToken&& token) {
     return run<void(error_code), false>(
@@ -205,7 +217,7 @@ public:
         std::forward<CompletionToken>(token));
   }
 
-  // Reads some decrypted bytes: void(error_code, std::size_t).
+  /// Reads some decrypted bytes: void(error_code, std::size_t).
   template <class MutableBufferSequence, class CompletionToken>
   auto async_read_some(const MutableBufferSequence& buffers, CompletionToken&& token) {
     const asio::mutable_buffer into = first_buffer(buffers);
@@ -214,8 +226,8 @@ public:
         std::forward<CompletionToken>(token));
   }
 
-  // Writes some of `buffers`, small pieces gathered into full records:
-  // void(error_code, std::size_t).
+  /// Writes some of `buffers`, small pieces gathered into full records:
+  /// void(error_code, std::size_t).
   template <class ConstBufferSequence, class CompletionToken>
   auto async_write_some(const ConstBufferSequence& buffers, CompletionToken&& token) {
     return run<void(error_code, std::size_t), true>(
@@ -223,8 +235,8 @@ public:
         std::forward<CompletionToken>(token));
   }
 
-  // Waits until the stream can be read (decrypted or received bytes wait)
-  // or written, holding no buffer: void(error_code).
+  /// Waits until the stream can be read (decrypted or received bytes wait)
+  /// or written, holding no buffer: void(error_code).
   template <class CompletionToken>
   auto async_wait(asio::socket_base::wait_type type, CompletionToken&& token) {
     const bool ready = type == asio::socket_base::wait_read && SSL_has_pending(ssl_) == 1;
@@ -240,7 +252,7 @@ public:
         token, socket_);
   }
 
-  // Reads what is there without blocking; asio::error::would_block when nothing is.
+  /// Reads what is there without blocking; asio::error::would_block when nothing is.
   template <class MutableBufferSequence>
   std::size_t read_some(const MutableBufferSequence& buffers, error_code& ec) {
     std::size_t got = 0;
@@ -250,18 +262,19 @@ public:
     return got;
   }
 
-  // At most how many decrypted bytes a read could bring now.
+  /// At most how many decrypted bytes a read could bring now.
   std::size_t available(error_code& ec) const {
     const std::size_t received = socket_.available(ec);
     return static_cast<std::size_t>(SSL_pending(ssl_)) + (ec ? 0 : received);
   }
 
-  // Gives OpenSSL's read and write buffers back (about 34 KiB) until the
-  // next read or write needs them; false, and nothing freed, while bytes wait in them.
+  /// Gives OpenSSL's read and write buffers back (about 34 KiB) until the
+  /// next read or write needs them; false, and nothing freed, while bytes wait in them.
   bool release_buffers() noexcept { return SSL_free_buffers(ssl_) == 1; }
 
-  // Always non-blocking: OpenSSL works on the socket's descriptor.
+  /// Always non-blocking: OpenSSL works on the socket's descriptor.
   bool non_blocking() const noexcept { return true; }
+  /// Nothing to set: it is always non-blocking.
   void non_blocking(bool, error_code& ec) { ec = {}; }
 
 private:
@@ -287,7 +300,7 @@ private:
     return {};
   }
 
-  // Decrypts into `into` as much as OpenSSL can give without blocking.
+  /// Decrypts into `into` as much as OpenSSL can give without blocking.
   error_code read_into(asio::mutable_buffer into, std::size_t& got, detail::tls_want& want) {
     got = 0;
     want = detail::tls_want::nothing;
@@ -314,10 +327,10 @@ private:
     return {};
   }
 
-  // Encrypts and sends `buffers` from the start, as far as the socket takes.
-  // A piece shorter than a record is sent with the pieces after it, copied
-  // into one record; an OpenSSL write that must be retried is retried with
-  // the same bytes, since the caller passes the rest of the same sequence.
+  /// Encrypts and sends `buffers` from the start, as far as the socket takes.
+  /// A piece shorter than a record is sent with the pieces after it, copied
+  /// into one record; an OpenSSL write that must be retried is retried with
+  /// the same bytes, since the caller passes the rest of the same sequence.
   template <class ConstBufferSequence>
   error_code write_from(const ConstBufferSequence& buffers, std::size_t& sent, detail::tls_want& want) {
     sent = 0;

@@ -1,4 +1,5 @@
-// WebSocket URLs (RFC 6455 3): ws://host[:port][/path][?query] and wss://.
+/// \file
+/// WebSocket URLs (RFC 6455 3): ws://host[:port][/path][?query] and wss://.
 #ifndef ASIOWS_URL_HPP
 #define ASIOWS_URL_HPP
 
@@ -10,15 +11,17 @@
 
 namespace asiows {
 
+/// A parsed ws:// or wss:// URL (parse_url).
 struct url {
-  bool secure = false;      // wss
-  std::string host;         // a name, an IPv4 address, or an IPv6 address without brackets
-  std::string port;         // "80" or "443" unless the URL names another
-  std::string target = "/"; // path and query, as sent in the request line
+  bool secure = false;      ///< wss
+  std::string host;         ///< a name, an IPv4 address, or an IPv6 address without brackets
+  std::string port;         ///< "80" or "443" unless the URL names another
+  std::string target = "/"; ///< path and query, as sent in the request line
 
+  /// Whether the port is the scheme's default (80 for ws, 443 for wss).
   bool has_default_port() const { return port == (secure ? "443" : "80"); }
 
-  // The Host header: the port only when it is not the scheme's default.
+  /// The Host header: the port only when it is not the scheme's default.
   std::string host_header() const {
     const bool ipv6 = host.find(':') != std::string::npos;
     std::string out = ipv6 ? "[" + host + "]" : host;
@@ -27,8 +30,8 @@ struct url {
   }
 };
 
-// Parses a ws:// or wss:// URL; std::nullopt if it is not one. A fragment
-// (#...) is refused, as RFC 6455 3 says, and so is user information (user@).
+/// Parses a ws:// or wss:// URL; std::nullopt if it is not one. A fragment
+/// (#...) is refused, as RFC 6455 3 says, and so is user information (user@).
 inline std::optional<url> parse_url(std::string_view text) {
   url out;
   const std::size_t scheme_end = text.find("://");

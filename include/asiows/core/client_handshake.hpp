@@ -1,5 +1,6 @@
-// The client's side of the opening handshake (RFC 6455 4.1): build the
-// upgrade request, then read and check the server's response.
+/// \file
+/// The client's side of the opening handshake (RFC 6455 4.1): build the
+/// upgrade request, then read and check the server's response.
 #ifndef ASIOWS_CORE_CLIENT_HANDSHAKE_HPP
 #define ASIOWS_CORE_CLIENT_HANDSHAKE_HPP
 
@@ -16,22 +17,24 @@
 
 namespace asiows {
 
+/// What a client offers in its upgrade request, beyond what the RFC requires.
 struct client_handshake_options {
-  std::string origin;                    // sent as Origin when not empty (browsers always send one)
-  std::vector<std::string> subprotocols; // offered in this order of preference
-  std::string extensions;                // the Sec-WebSocket-Extensions offer, or empty
-  http_fields fields;                    // extra fields: Authorization, Cookie, ...
+  std::string origin;                    ///< sent as Origin when not empty (browsers always send one)
+  std::vector<std::string> subprotocols; ///< offered in this order of preference
+  std::string extensions;                ///< the Sec-WebSocket-Extensions offer, or empty
+  http_fields fields;                    ///< extra fields: Authorization, Cookie, ...
 };
 
-// Usage: start() builds request(); send it. Then feed() the bytes that come
-// back until it is done; on complete, bytes after the response's blank line
-// (not consumed) are the first WebSocket frames.
+/// Usage: start() builds request(); send it. Then feed() the bytes that come
+/// back until it is done; on complete, bytes after the response's blank line
+/// (not consumed) are the first WebSocket frames.
 class client_handshake {
 public:
+  /// A handshake that refuses responses over opts.max_handshake_size bytes.
   explicit client_handshake(const options& opts = {}) : reader_(opts.max_handshake_size) {}
 
-  // host: as for the Host header, with ":port" unless it is the scheme's
-  // default, and an IPv6 address in brackets. target: path and query, "/" at least.
+  /// host: as for the Host header, with ":port" unless it is the scheme's
+  /// default, and an IPv6 address in brackets. target: path and query, "/" at least.
   std::error_code start(std::string_view host, std::string_view target, client_handshake_options handshake = {}) {
     if (target.empty() || target.front() != '/') return error::invalid_header_value;
     for (char c : target)
@@ -65,12 +68,15 @@ public:
     return {};
   }
 
-  // The request to send, once start() succeeded.
+  /// The request to send, once start() succeeded.
   const std::string& request() const noexcept { return request_; }
+  /// The Sec-WebSocket-Key sent: the response must answer it.
   const std::string& key() const noexcept { return key_; }
 
+  /// What feed() did: the status, and the bytes consumed.
   using result = http_message_reader<http_response>::result;
 
+  /// Takes the next bytes of the response; call again with more while the status is need_more.
   result feed(const char* data, std::size_t size) {
     result progress = reader_.feed(data, size);
     failure_ = reader_.failure();
@@ -79,16 +85,17 @@ public:
     return progress;
   }
 
-  // The response, for inspection also when it refused (e.g. a 401 or 403).
+  /// The response, for inspection also when it refused (e.g. a 401 or 403).
   const http_response& response() const noexcept { return reader_.message(); }
+  /// Why the response was refused (error::bad_status, error::bad_accept_key...), or nothing.
   std::error_code failure() const noexcept { return failure_; }
-  // The subprotocol the server chose, or empty.
+  /// The subprotocol the server chose, or empty.
   std::string_view subprotocol() const noexcept { return subprotocol_; }
-  // The extensions the server accepted, as it answered them.
+  /// The extensions the server accepted, as it answered them.
   const std::vector<extension>& extensions() const noexcept { return extensions_; }
 
 private:
-  // RFC 6455 4.1, the client's checks of the server's handshake.
+  /// RFC 6455 4.1, the client's checks of the server's handshake.
   std::error_code check_response() {
     const http_fields& fields = reader_.message().fields;
     if (reader_.message().status != 101) return error::bad_status;

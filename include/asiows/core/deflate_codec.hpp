@@ -1,20 +1,21 @@
-// The compressor and decompressor of permessage-deflate (RFC 7692 7.2), on
-// zlib. One per connection, created by deflate_params after negotiation.
-//
-// Each message is raw DEFLATE ended by a sync flush whose trailing 00 00 ff ff
-// is removed (7.2.1) and put back before inflating (7.2.2). zlib streams are
-// created on first use and kept; with no_context_takeover they are borrowed
-// from the thread's pool for each message instead (below), and given back
-// reset, never reallocated per message. Decompression writes into a buffer of
-// the caller's size and stops when it is full, so the caller bounds what a
-// small message may inflate to (a decompression bomb costs bounded memory).
-//
-// A message must end on a block boundary once the tail is restored (or with
-// a final block): data cut off inside a block is bad_compressed_data (1007).
-//
-// Memory held (zlib's own figures): compressor 2^(w+2) + 2^(memory_level+9)
-// bytes, decompressor 2^max(w,9) + about 7 KiB; memory_bytes() reports the sum,
-// which is 0 between messages for a side that borrows (zlib_stream.hpp).
+/// \file
+/// The compressor and decompressor of permessage-deflate (RFC 7692 7.2), on
+/// zlib. One per connection, created by deflate_params after negotiation.
+///
+/// Each message is raw DEFLATE ended by a sync flush whose trailing 00 00 ff ff
+/// is removed (7.2.1) and put back before inflating (7.2.2). zlib streams are
+/// created on first use and kept; with no_context_takeover they are borrowed
+/// from the thread's pool for each message instead (below), and given back
+/// reset, never reallocated per message. Decompression writes into a buffer of
+/// the caller's size and stops when it is full, so the caller bounds what a
+/// small message may inflate to (a decompression bomb costs bounded memory).
+///
+/// A message must end on a block boundary once the tail is restored (or with
+/// a final block): data cut off inside a block is bad_compressed_data (1007).
+///
+/// Memory held (zlib's own figures): compressor 2^(w+2) + 2^(memory_level+9)
+/// bytes, decompressor 2^max(w,9) + about 7 KiB; memory_bytes() reports the sum,
+/// which is 0 between messages for a side that borrows (zlib_stream.hpp).
 #ifndef ASIOWS_CORE_DEFLATE_CODEC_HPP
 #define ASIOWS_CORE_DEFLATE_CODEC_HPP
 
@@ -34,20 +35,22 @@
 
 namespace asiows {
 
+/// permessage-deflate (RFC 7692) on zlib, with the parameters both sides agreed.
 class deflate_codec final : public message_compression {
 public:
+  /// A codec for the agreed `params`, compressing at opts' level and memory level.
   deflate_codec(const deflate_params& params, const deflate_options& opts) noexcept
       : params_(params), level_(opts.compression_level), memory_level_(opts.memory_level) {}
 
-  ~deflate_codec() override = default; // a state borrowed mid-message is freed, not pooled: the pool may be gone
+  ~deflate_codec() override = default; ///< a state borrowed mid-message is freed, not pooled: the pool may be gone
 
   deflate_codec(const deflate_codec&) = delete;
   deflate_codec& operator=(const deflate_codec&) = delete;
 
   // ---- compressing ----
 
-  // Appends the compressed form of the next `size` bytes of a message to
-  // `out`; `last` ends the message (the sync flush, its tail removed).
+  /// Appends the compressed form of the next `size` bytes of a message to
+  /// `out`; `last` ends the message (the sync flush, its tail removed).
   std::error_code compress(const std::uint8_t* data, std::size_t size, bool last,
                            std::vector<std::uint8_t>& out) override {
     if (!deflater_) {
@@ -85,9 +88,9 @@ public:
 
   // ---- decompressing ----
 
-  // Inflates the next piece of a compressed message into `out`. Call again with
-  // the input not consumed and fresh room until the input is used up (and,
-  // when `message_ends` says this piece ends the message, until message_done).
+  /// Inflates the next piece of a compressed message into `out`. Call again with
+  /// the input not consumed and fresh room until the input is used up (and,
+  /// when `message_ends` says this piece ends the message, until message_done).
   inflate_step decompress(const std::uint8_t* in, std::size_t in_size, bool message_ends, std::uint8_t* out,
                           std::size_t out_size) override {
     static constexpr std::uint8_t tail[4] = {0x00, 0x00, 0xff, 0xff};
@@ -151,20 +154,21 @@ public:
     return step;
   }
 
-  // The memory zlib holds for this connection now.
+  /// The memory zlib holds for this connection now.
   std::size_t memory_bytes() const noexcept override {
     return (deflater_ ? deflater_->memory_bytes() : 0) + (inflater_ ? inflater_->memory_bytes() : 0);
   }
 
-  // zlib compresses raw DEFLATE with windows of 9 to 15 bits only.
+  /// zlib compresses raw DEFLATE with windows of 9 to 15 bits only.
   bool compresses_outgoing() const noexcept override { return params_.local_window_bits >= 9; }
 
+  /// The agreed parameters.
   const deflate_params& params() const noexcept { return params_; }
 
 private:
-  // A peer that agreed to 8 bits may still compress with 9 (zlib has no 8-bit
-  // raw window); a window larger than the peer's costs a little memory, never
-  // correctness, so inflate with at least 9.
+  /// A peer that agreed to 8 bits may still compress with 9 (zlib has no 8-bit
+  /// raw window); a window larger than the peer's costs a little memory, never
+  /// correctness, so inflate with at least 9.
   int inflate_window_bits() const noexcept { return std::max(params_.remote_window_bits, 9); }
 
   bool run_inflate(inflate_step& step) {
@@ -188,11 +192,11 @@ private:
   deflate_params params_;
   int level_;
   int memory_level_;
-  std::unique_ptr<detail::zlib_stream> deflater_; // none between messages when borrowed from the pool
+  std::unique_ptr<detail::zlib_stream> deflater_; ///< none between messages when borrowed from the pool
   std::unique_ptr<detail::zlib_stream> inflater_;
   bool stream_ended_ = false;
-  bool message_started_ = false; // bytes of the current message were given
-  bool at_block_boundary_ = true; // inflate last stopped between DEFLATE blocks
+  bool message_started_ = false;  ///< bytes of the current message were given
+  bool at_block_boundary_ = true; ///< inflate last stopped between DEFLATE blocks
   unsigned tail_fed_ = 0;
 };
 

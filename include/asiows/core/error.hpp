@@ -1,5 +1,6 @@
-// asiows' error codes: one enum, one std::error_category ("asiows"), readable
-// messages, and for protocol errors the close code the RFC names for them.
+/// \file
+/// asiows' error codes: one enum, one std::error_category ("asiows"), readable
+/// messages, and for protocol errors the close code the RFC names for them.
 #ifndef ASIOWS_CORE_ERROR_HPP
 #define ASIOWS_CORE_ERROR_HPP
 
@@ -11,8 +12,9 @@
 
 namespace asiows {
 
+/// asiows' own errors (a std::error_code enum: compare codes with them, e.g. ec == asiows::error::closed).
 enum class error {
-  // Framing (RFC 6455 5.2 - 5.5); the connection is failed with 1002.
+  /// Framing (RFC 6455 5.2 - 5.5); the connection is failed with 1002.
   reserved_opcode = 1,
   reserved_bits_set,
   non_minimal_length,
@@ -26,19 +28,19 @@ enum class error {
   bad_close_payload,
   bad_close_code,
   invalid_close_reason,
-  // Data (RFC 6455 8.1); 1007.
+  /// Data (RFC 6455 8.1); 1007.
   invalid_utf8,
-  // Limits; 1009.
+  /// Limits; 1009.
   message_too_big,
   frame_too_big,
-  // Using the connection.
-  closed,                 // the close handshake has started or the connection failed
-  message_in_progress,    // a fragmented message is being sent; finish it first
-  no_message_in_progress, // a continuation was asked for with no message started
+  /// Using the connection.
+  closed,                 ///< the close handshake has started or the connection failed
+  message_in_progress,    ///< a fragmented message is being sent; finish it first
+  no_message_in_progress, ///< a continuation was asked for with no message started
   control_payload_too_large,
   invalid_close_code_to_send,
   close_reason_too_long,
-  // Handshake (RFC 6455 4).
+  /// Handshake (RFC 6455 4).
   header_block_too_large,
   malformed_http,
   not_get_method,
@@ -54,15 +56,15 @@ enum class error {
   unexpected_subprotocol,
   unexpected_extension,
   malformed_extension_header,
-  invalid_header_value, // a header we were asked to send contains CR, LF or NUL
-  // permessage-deflate (RFC 7692).
-  bad_deflate_parameters, // an answer with parameters we did not offer or cannot honour
-  bad_compressed_data,    // a compressed message that does not inflate
-  // The Asio layer.
-  timeout,           // a handshake, idle or close timeout expired
-  handshake_refused, // the server refused the upgrade request we read (we answered 4xx)
-  invalid_url,       // not a ws:// or wss:// URL with a host (client::connect)
-  send_queue_full,   // the peer read too slowly: its send queue passed the bound, and the endpoint closes it
+  invalid_header_value, ///< a header we were asked to send contains CR, LF or NUL
+  /// permessage-deflate (RFC 7692).
+  bad_deflate_parameters, ///< an answer with parameters we did not offer or cannot honour
+  bad_compressed_data,    ///< a compressed message that does not inflate
+  /// The Asio layer.
+  timeout,           ///< a handshake, idle or close timeout expired
+  handshake_refused, ///< the server refused the upgrade request we read (we answered 4xx)
+  invalid_url,       ///< not a ws:// or wss:// URL with a host (client::connect)
+  send_queue_full,   ///< the peer read too slowly: its send queue passed the bound, and the endpoint closes it
 };
 
 namespace detail {
@@ -124,15 +126,17 @@ public:
 
 } // namespace detail
 
+/// The category of asiows::error ("asiows").
 inline const std::error_category& error_category() noexcept {
   static const detail::error_category_impl category;
   return category;
 }
 
+/// Makes an asiows::error a std::error_code (found by argument-dependent lookup).
 inline std::error_code make_error_code(error e) noexcept { return {static_cast<int>(e), error_category()}; }
 
-// The close code a connection failed with this error sends (RFC 6455 7.4.1),
-// or 0 for errors that do not fail an open connection.
+/// The close code a connection failed with this error sends (RFC 6455 7.4.1),
+/// or 0 for errors that do not fail an open connection.
 constexpr std::uint16_t close_code_for(error e) noexcept {
   switch (e) {
   case error::invalid_utf8:

@@ -1,7 +1,8 @@
-// Sec-WebSocket-Extensions values (RFC 6455 9.1): a comma-separated list of
-// extensions, each a token with ;-separated parameters, each parameter a token
-// with an optional value that is a token or a quoted-string whose content
-// is a token.
+/// \file
+/// Sec-WebSocket-Extensions values (RFC 6455 9.1): a comma-separated list of
+/// extensions, each a token with ;-separated parameters, each parameter a token
+/// with an optional value that is a token or a quoted-string whose content
+/// is a token.
 #ifndef ASIOWS_CORE_EXTENSIONS_HPP
 #define ASIOWS_CORE_EXTENSIONS_HPP
 
@@ -15,14 +16,16 @@
 
 namespace asiows {
 
+/// One parameter of an extension offer or answer: `name` or `name=value`.
 struct extension_parameter {
-  std::string name;
-  std::optional<std::string> value; // without quotes
+  std::string name;                 ///< the parameter's name
+  std::optional<std::string> value; ///< without quotes
 };
 
+/// One extension of a Sec-WebSocket-Extensions header (RFC 6455 9.1) with its parameters.
 struct extension {
-  std::string name;
-  std::vector<extension_parameter> parameters;
+  std::string name;                            ///< the extension's token, e.g. permessage-deflate
+  std::vector<extension_parameter> parameters; ///< in the order given
 };
 
 namespace detail {
@@ -31,7 +34,7 @@ class extension_list_parser {
 public:
   explicit extension_list_parser(std::string_view text) : rest_(text) {}
 
-  // Parses the whole text into `out`; false if it is malformed.
+  /// Parses the whole text into `out`; false if it is malformed.
   bool parse(std::vector<extension>& out) {
     for (;;) {
       skip_whitespace();
@@ -81,7 +84,7 @@ private:
     return true;
   }
 
-  // A quoted-string whose unescaped content must be a token (RFC 6455 9.1).
+  /// A quoted-string whose unescaped content must be a token (RFC 6455 9.1).
   bool read_quoted(std::string& out) {
     rest_.remove_prefix(1);
     while (!rest_.empty() && rest_.front() != '"') {
@@ -101,14 +104,14 @@ private:
 
 } // namespace detail
 
-// Parses one header value; std::nullopt if it is malformed.
+/// Parses one header value; std::nullopt if it is malformed.
 inline std::optional<std::vector<extension>> parse_extensions(std::string_view value) {
   std::vector<extension> out;
   if (!detail::extension_list_parser(value).parse(out)) return std::nullopt;
   return out;
 }
 
-// Parses every Sec-WebSocket-Extensions field, in order; std::nullopt if any is malformed.
+/// Parses every Sec-WebSocket-Extensions field, in order; std::nullopt if any is malformed.
 inline std::optional<std::vector<extension>> parse_extensions(const http_fields& fields) {
   std::vector<extension> out;
   for (const auto& field : fields) {

@@ -1,11 +1,12 @@
-// The WebSocket frame header (RFC 6455 5.2): parse one from bytes, serialize one
-// into a caller's buffer. Payloads are not touched here (see mask.hpp).
-//
-// The header-level rules live here, in one place: reserved opcodes, control
-// frames of at most 125 bytes and never fragmented (RFC 6455 5.5), payload
-// lengths in their shortest encoding with the top bit of a 64-bit length clear.
-// Rules that depend on the connection (masking direction, negotiated RSV bits,
-// fragmentation sequence) are the protocol's (protocol.hpp).
+/// \file
+/// The WebSocket frame header (RFC 6455 5.2): parse one from bytes, serialize one
+/// into a caller's buffer. Payloads are not touched here (see mask.hpp).
+///
+/// The header-level rules live here, in one place: reserved opcodes, control
+/// frames of at most 125 bytes and never fragmented (RFC 6455 5.5), payload
+/// lengths in their shortest encoding with the top bit of a 64-bit length clear.
+/// Rules that depend on the connection (masking direction, negotiated RSV bits,
+/// fragmentation sequence) are the protocol's (protocol.hpp).
 #ifndef ASIOWS_CORE_FRAME_HPP
 #define ASIOWS_CORE_FRAME_HPP
 
@@ -18,6 +19,7 @@
 
 namespace asiows {
 
+/// A frame's opcode (RFC 6455 5.2).
 enum class opcode : std::uint8_t {
   continuation = 0x0,
   text = 0x1,
@@ -27,47 +29,53 @@ enum class opcode : std::uint8_t {
   pong = 0xA,
 };
 
+/// Whether `op` is a control frame's (close, ping, pong).
 constexpr bool is_control(opcode op) noexcept { return (static_cast<std::uint8_t>(op) & 0x8) != 0; }
 
+/// Whether `value` is an opcode RFC 6455 defines (others fail the connection).
 constexpr bool is_defined_opcode(std::uint8_t value) noexcept {
   return value <= 0x2 || (value >= 0x8 && value <= 0xA);
 }
 
-// RFC 6455 5.5: control frames carry at most 125 payload bytes.
+/// RFC 6455 5.5: control frames carry at most 125 payload bytes.
 inline constexpr std::size_t max_control_payload = 125;
-// 2 fixed bytes + 8 bytes of extended length + 4 bytes of masking key.
+/// 2 fixed bytes + 8 bytes of extended length + 4 bytes of masking key.
 inline constexpr std::size_t max_frame_header_size = 14;
 
+/// The four bytes a client masks a frame's payload with (RFC 6455 5.3).
 using mask_key = std::array<std::uint8_t, 4>;
 
+/// One frame's header (RFC 6455 5.2), as parsed from the wire or to be written.
 struct frame_header {
-  bool fin = true;
-  bool rsv1 = false;
-  bool rsv2 = false;
-  bool rsv3 = false;
-  opcode op = opcode::text;
-  bool masked = false;
-  std::uint64_t payload_length = 0;
-  mask_key key{}; // meaningful only when masked
+  bool fin = true;                  ///< the last frame of its message
+  bool rsv1 = false;                ///< RSV1: set on the first frame of a compressed message (RFC 7692)
+  bool rsv2 = false;                ///< RSV2: no extension here defines it; set means a protocol error
+  bool rsv3 = false;                ///< RSV3: as RSV2
+  opcode op = opcode::text;         ///< what the frame carries
+  bool masked = false;              ///< whether the payload is masked (every client frame, no server frame)
+  std::uint64_t payload_length = 0; ///< the payload's size in bytes
+  mask_key key{};                   ///< meaningful only when masked
 };
 
-// The size of the header that encodes a payload of `payload_length` bytes.
+/// The size of the header that encodes a payload of `payload_length` bytes.
 constexpr std::size_t frame_header_size(std::uint64_t payload_length, bool masked) noexcept {
   const std::size_t length_bytes = payload_length < 126 ? 0 : payload_length <= 0xFFFF ? 2 : 8;
   return 2 + length_bytes + (masked ? 4 : 0);
 }
 
+/// What an incremental parse came to: done, needs more bytes, or failed.
 enum class parse_status { complete, need_more, error };
 
+/// What parse_frame_header() found.
 struct frame_parse_result {
-  parse_status status = parse_status::need_more;
-  // complete: the header's size in bytes. need_more: how many bytes the header
-  // needs at least (2 until the first two bytes are there, then the exact size).
+  parse_status status = parse_status::need_more; ///< complete, need_more or error
+  /// complete: the header's size in bytes. need_more: how many bytes the header
+  /// needs at least (2 until the first two bytes are there, then the exact size).
   std::size_t size = 2;
-  error failure{}; // meaningful when status == error
+  error failure{}; ///< meaningful when status == error
 };
 
-// Parses the frame header at the start of `data`. Never reads past `size`.
+/// Parses the frame header at the start of `data`. Never reads past `size`.
 inline frame_parse_result parse_frame_header(const std::uint8_t* data, std::size_t size,
                                              frame_header& out) noexcept {
   if (size < 2) return {parse_status::need_more, 2, {}};
@@ -120,9 +128,9 @@ inline frame_parse_result parse_frame_header(const std::uint8_t* data, std::size
   return {parse_status::complete, header_size, {}};
 }
 
-// Writes `header` to `out`, which must hold max_frame_header_size bytes, in the
-// shortest length encoding. Returns the number of bytes written. The caller
-// keeps control frames within max_control_payload; the protocol checks that.
+/// Writes `header` to `out`, which must hold max_frame_header_size bytes, in the
+/// shortest length encoding. Returns the number of bytes written. The caller
+/// keeps control frames within max_control_payload; the protocol checks that.
 inline std::size_t serialize_frame_header(const frame_header& header, std::uint8_t* out) noexcept {
   out[0] = static_cast<std::uint8_t>((header.fin ? 0x80 : 0) | (header.rsv1 ? 0x40 : 0) |
                                      (header.rsv2 ? 0x20 : 0) | (header.rsv3 ? 0x10 : 0) |

@@ -1,4 +1,5 @@
-// Sec-WebSocket-Key and Sec-WebSocket-Accept (RFC 6455 4.1, 4.2.2).
+/// \file
+/// Sec-WebSocket-Key and Sec-WebSocket-Accept (RFC 6455 4.1, 4.2.2).
 #ifndef ASIOWS_CORE_HANDSHAKE_KEY_HPP
 #define ASIOWS_CORE_HANDSHAKE_KEY_HPP
 
@@ -12,20 +13,20 @@
 
 namespace asiows {
 
-// A fresh Sec-WebSocket-Key: 16 unpredictable bytes, base64-encoded.
+/// A fresh Sec-WebSocket-Key: 16 unpredictable bytes, base64-encoded.
 inline std::string generate_websocket_key() {
   std::uint8_t nonce[16];
   detail::random_bytes(nonce, sizeof nonce);
   return detail::base64_encode(nonce, sizeof nonce);
 }
 
-// Whether `key` is what RFC 6455 4.1 asks for: 16 bytes in base64.
+/// Whether `key` is what RFC 6455 4.1 asks for: 16 bytes in base64.
 inline bool is_valid_websocket_key(std::string_view key) {
   const auto decoded = detail::base64_decode(key);
   return decoded && decoded->size() == 16;
 }
 
-// The Sec-WebSocket-Accept answer to `key`: base64(SHA-1(key + GUID)).
+/// The Sec-WebSocket-Accept answer to `key`: base64(SHA-1(key + GUID)).
 inline std::string compute_accept_key(std::string_view key) {
   static constexpr std::string_view guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   detail::sha1 hash;

@@ -1,12 +1,13 @@
-// The HTTP/1.1 that a WebSocket opening handshake needs (RFC 7230 as RFC 6455 4
-// uses it): read a header block from bytes that arrive in pieces, without
-// buffering past a limit or consuming the bytes that follow it; parse a
-// request or a status line and header fields; look fields up by name,
-// case-insensitively, including comma-separated token lists.
-//
-// Parsing is strict: CRLF line endings, no whitespace before a field's colon,
-// no obsolete line folding, no control characters in values. Lenient HTTP
-// parsing is how request smuggling starts, and browsers never need it.
+/// \file
+/// The HTTP/1.1 that a WebSocket opening handshake needs (RFC 7230 as RFC 6455 4
+/// uses it): read a header block from bytes that arrive in pieces, without
+/// buffering past a limit or consuming the bytes that follow it; parse a
+/// request or a status line and header fields; look fields up by name,
+/// case-insensitively, including comma-separated token lists.
+///
+/// Parsing is strict: CRLF line endings, no whitespace before a field's colon,
+/// no obsolete line folding, no control characters in values. Lenient HTTP
+/// parsing is how request smuggling starts, and browsers never need it.
 #ifndef ASIOWS_CORE_HTTP_HPP
 #define ASIOWS_CORE_HTTP_HPP
 
@@ -27,23 +28,26 @@
 
 namespace asiows {
 
+/// One HTTP header field.
 struct http_field {
-  std::string name;
-  std::string value;
+  std::string name;  ///< as received (compare it case-insensitively)
+  std::string value; ///< with surrounding whitespace removed
 };
 
-// Header fields in the order they came, with case-insensitive look-up.
+/// Header fields in the order they came, with case-insensitive look-up.
 class http_fields {
 public:
+  /// Appends a field (a repeated name adds another field, as HTTP allows).
   void add(std::string name, std::string value) { fields_.push_back({std::move(name), std::move(value)}); }
 
-  // The value of the first field called `name`, if there is one.
+  /// The value of the first field called `name`, if there is one.
   std::optional<std::string_view> find(std::string_view name) const noexcept {
     for (const auto& field : fields_)
       if (detail::iequals(field.name, name)) return std::string_view(field.value);
     return std::nullopt;
   }
 
+  /// How many fields are called `name`.
   std::size_t count(std::string_view name) const noexcept {
     std::size_t n = 0;
     for (const auto& field : fields_)
@@ -51,9 +55,9 @@ public:
     return n;
   }
 
-  // Calls visit(item) for each element of the comma-separated lists in every
-  // field called `name` (RFC 7230 7), with surrounding whitespace trimmed and
-  // empty elements skipped. visit returns false to stop early.
+  /// Calls visit(item) for each element of the comma-separated lists in every
+  /// field called `name` (RFC 7230 7), with surrounding whitespace trimmed and
+  /// empty elements skipped. visit returns false to stop early.
   template <class Visitor>
   void for_each_list_item(std::string_view name, Visitor&& visit) const {
     for (const auto& field : fields_) {
@@ -68,7 +72,7 @@ public:
     }
   }
 
-  // Whether any field called `name` lists `token` (compared case-insensitively).
+  /// Whether any field called `name` lists `token` (compared case-insensitively).
   bool has_token(std::string_view name, std::string_view token) const {
     bool found = false;
     for_each_list_item(name, [&](std::string_view item) {
@@ -78,38 +82,44 @@ public:
     return found;
   }
 
+  /// Whether there are no fields.
   bool empty() const noexcept { return fields_.empty(); }
+  /// The number of fields.
   std::size_t size() const noexcept { return fields_.size(); }
+  /// The first field (http_field), in the order they came.
   auto begin() const noexcept { return fields_.begin(); }
+  /// Past the last field.
   auto end() const noexcept { return fields_.end(); }
 
 private:
   std::vector<http_field> fields_;
 };
 
+/// An HTTP/1.1 request's head: the request line and header fields.
 struct http_request {
-  std::string method;
-  std::string target; // as sent: path and query, e.g. "/chat?room=1"
-  unsigned version_major = 1;
-  unsigned version_minor = 1;
-  http_fields fields;
+  std::string method;         ///< GET for an upgrade
+  std::string target;         ///< as sent: path and query, e.g. "/chat?room=1"
+  unsigned version_major = 1; ///< the 1 of HTTP/1.1
+  unsigned version_minor = 1; ///< the second 1 of HTTP/1.1
+  http_fields fields;         ///< the header fields
 
+  /// The target without its query: "/chat" for "/chat?room=1".
   std::string_view path() const noexcept {
     const std::string_view whole = target;
     return whole.substr(0, whole.find('?'));
   }
 
-  // The part after '?', without it; empty when there is none.
+  /// The part after '?', without it; empty when there is none.
   std::string_view query() const noexcept {
     const std::string_view whole = target;
     const std::size_t mark = whole.find('?');
     return mark == std::string_view::npos ? std::string_view{} : whole.substr(mark + 1);
   }
 
-  // The value of query parameter `name` ("/feed?token=a%20b" gives "a b" for
-  // "token"), percent-decoded, '+' read as a space; the first if it repeats.
-  // Nothing when it is absent or its encoding is broken ("%zz"). A parameter
-  // with no '=' ("?debug") has an empty value.
+  /// The value of query parameter `name` ("/feed?token=a%20b" gives "a b" for
+  /// "token"), percent-decoded, '+' read as a space; the first if it repeats.
+  /// Nothing when it is absent or its encoding is broken ("%zz"). A parameter
+  /// with no '=' ("?debug") has an empty value.
   std::optional<std::string> query_param(std::string_view name) const {
     std::string_view rest = query();
     while (!rest.empty()) {
@@ -125,15 +135,15 @@ struct http_request {
     return std::nullopt;
   }
 
-  // Whether the request's method is `m` ("GET", "POST"...; methods are case-sensitive).
-  // on_http sees every method: check it before answering with a page.
+  /// Whether the request's method is `m` ("GET", "POST"...; methods are case-sensitive).
+  /// on_http sees every method: check it before answering with a page.
   bool method_is(std::string_view m) const noexcept { return method == m; }
 
-  // The Origin header (RFC 6454), which browsers always send: check it against
-  // the origins you serve before accepting (RFC 6455 10.2).
+  /// The Origin header (RFC 6454), which browsers always send: check it against
+  /// the origins you serve before accepting (RFC 6455 10.2).
   std::optional<std::string_view> origin() const noexcept { return fields.find("Origin"); }
 
-  // The value of cookie `name` from the Cookie header(s) (RFC 6265 5.4), if any.
+  /// The value of cookie `name` from the Cookie header(s) (RFC 6265 5.4), if any.
   std::optional<std::string_view> cookie(std::string_view name) const {
     for (const auto& field : fields) {
       if (!detail::iequals(field.name, "Cookie")) continue;
@@ -151,28 +161,31 @@ struct http_request {
   }
 };
 
+/// An HTTP/1.1 response's head: the status line and header fields.
 struct http_response {
-  unsigned status = 0;
-  std::string reason;
-  unsigned version_major = 1;
-  unsigned version_minor = 1;
-  http_fields fields;
+  unsigned status = 0;        ///< 101 for an accepted upgrade
+  std::string reason;         ///< the reason phrase, e.g. Switching Protocols
+  unsigned version_major = 1; ///< the 1 of HTTP/1.1
+  unsigned version_minor = 1; ///< the second 1 of HTTP/1.1
+  http_fields fields;         ///< the header fields
 };
 
-// Gathers one header block (a start line, fields and the blank line) from
-// bytes that may arrive one at a time, up to `limit` bytes in all.
+/// Gathers one header block (a start line, fields and the blank line) from
+/// bytes that may arrive one at a time, up to `limit` bytes in all.
 class http_block_reader {
 public:
+  /// A reader that refuses blocks over `limit` bytes (error::header_block_too_large).
   explicit http_block_reader(std::size_t limit = 8 * 1024) : limit_(limit) {}
 
+  /// What feed() did.
   struct result {
-    parse_status status = parse_status::need_more;
-    std::size_t consumed = 0; // bytes of the input that belong to the block
-    error failure{};          // parse_status::error: header_block_too_large
+    parse_status status = parse_status::need_more; ///< complete once the blank line is in
+    std::size_t consumed = 0;                      ///< bytes of the input that belong to the block
+    error failure{};                               ///< parse_status::error: header_block_too_large
   };
 
-  // Takes bytes up to the end of the block; the bytes after the blank line are
-  // not consumed (in a handshake they are already WebSocket frames).
+  /// Takes bytes up to the end of the block; the bytes after the blank line are
+  /// not consumed (in a handshake they are already WebSocket frames).
   result feed(const char* data, std::size_t size) {
     if (complete_) return {parse_status::complete, 0, {}};
     const std::size_t old_size = buffer_.size();
@@ -190,7 +203,7 @@ public:
     return {parse_status::need_more, take, {}};
   }
 
-  // The whole block, blank line included, once feed() said complete.
+  /// The whole block, blank line included, once feed() said complete.
   std::string_view block() const noexcept { return buffer_; }
 
 private:
@@ -201,7 +214,7 @@ private:
 
 namespace detail {
 
-// "HTTP/x.y" with one digit each (RFC 7230 2.6).
+/// "HTTP/x.y" with one digit each (RFC 7230 2.6).
 inline bool parse_http_version(std::string_view text, unsigned& major, unsigned& minor) noexcept {
   if (text.size() != 8 || text.substr(0, 5) != "HTTP/" || text[6] != '.') return false;
   if (text[5] < '0' || text[5] > '9' || text[7] < '0' || text[7] > '9') return false;
@@ -210,7 +223,7 @@ inline bool parse_http_version(std::string_view text, unsigned& major, unsigned&
   return true;
 }
 
-// A field value may hold visible characters, obs-text, spaces and tabs (RFC 7230 3.2).
+/// A field value may hold visible characters, obs-text, spaces and tabs (RFC 7230 3.2).
 inline bool is_field_value(std::string_view value) noexcept {
   for (char c : value) {
     const auto byte = static_cast<unsigned char>(c);
@@ -219,7 +232,7 @@ inline bool is_field_value(std::string_view value) noexcept {
   return true;
 }
 
-// Splits off the next CRLF-terminated line; false if there is no CRLF.
+/// Splits off the next CRLF-terminated line; false if there is no CRLF.
 inline bool next_line(std::string_view& rest, std::string_view& line) noexcept {
   const std::size_t end = rest.find("\r\n");
   if (end == std::string_view::npos) return false;
@@ -228,7 +241,7 @@ inline bool next_line(std::string_view& rest, std::string_view& line) noexcept {
   return true;
 }
 
-// Parses the fields that follow the start line, up to the blank line.
+/// Parses the fields that follow the start line, up to the blank line.
 inline std::error_code parse_fields(std::string_view rest, http_fields& fields) {
   std::string_view line;
   while (next_line(rest, line)) {
@@ -247,7 +260,7 @@ inline std::error_code parse_fields(std::string_view rest, http_fields& fields) 
 
 } // namespace detail
 
-// Parses a complete request header block (from http_block_reader::block()).
+/// Parses a complete request header block (from http_block_reader::block()).
 inline std::error_code parse_http_request(std::string_view block, http_request& out) {
   std::string_view line;
   if (!detail::next_line(block, line)) return error::malformed_http;
@@ -267,7 +280,7 @@ inline std::error_code parse_http_request(std::string_view block, http_request& 
   return detail::parse_fields(block, out.fields);
 }
 
-// Parses a complete response header block.
+/// Parses a complete response header block.
 inline std::error_code parse_http_response(std::string_view block, http_response& out) {
   std::string_view line;
   if (!detail::next_line(block, line)) return error::malformed_http;
@@ -287,19 +300,22 @@ inline std::error_code parse_http_response(std::string_view block, http_response
   return detail::parse_fields(block, out.fields);
 }
 
-// Reads one HTTP message head (an http_request or an http_response) from bytes
-// that arrive in pieces: gathers the header block up to `limit`, then parses it.
-// Bytes after the blank line are not consumed.
+/// Reads one HTTP message head (an http_request or an http_response) from bytes
+/// that arrive in pieces: gathers the header block up to `limit`, then parses it.
+/// Bytes after the blank line are not consumed.
 template <class Message>
 class http_message_reader {
 public:
+  /// A reader that refuses heads over `limit` bytes.
   explicit http_message_reader(std::size_t limit) : reader_(limit) {}
 
+  /// What feed() did.
   struct result {
-    parse_status status = parse_status::need_more;
-    std::size_t consumed = 0;
+    parse_status status = parse_status::need_more; ///< complete: message() is parsed; error: see failure()
+    std::size_t consumed = 0;                      ///< bytes of the input that belong to the head
   };
 
+  /// Takes the next bytes; call again with the rest while the status is need_more.
   result feed(const char* data, std::size_t size) {
     const http_block_reader::result read = reader_.feed(data, size);
     if (read.status == parse_status::need_more) return {parse_status::need_more, read.consumed};
@@ -309,7 +325,9 @@ public:
     return {failure_ ? parse_status::error : parse_status::complete, read.consumed};
   }
 
+  /// The parsed head, once feed() completed.
   const Message& message() const noexcept { return message_; }
+  /// Why feed() failed (error::malformed_http, error::header_block_too_large), or nothing.
   std::error_code failure() const noexcept { return failure_; }
 
 private:
@@ -320,7 +338,7 @@ private:
 
 namespace detail {
 
-// Appends "name: value\r\n", refusing what would inject a header or a line.
+/// Appends "name: value\r\n", refusing what would inject a header or a line.
 inline std::error_code append_field(std::string& out, std::string_view name, std::string_view value) {
   if (!is_token(name) || !is_field_value(value)) return error::invalid_header_value;
   out.append(name).append(": ").append(value).append("\r\n");

@@ -1,11 +1,12 @@
-// Masking and unmasking of payload bytes (RFC 6455 5.3): byte i is XORed with
-// key[(offset + i) % 4]. The same operation masks and unmasks.
-//
-// With vector instructions (simd.hpp), 16 or 32 bytes per step with the key
-// repeated across a register; the portable code, after aligning the
-// destination to 8 bytes, XORs 8 bytes per step with the key repeated twice.
-// Both end in the byte loop. `offset` lets a frame's payload be processed in
-// pieces, as it arrives.
+/// \file
+/// Masking and unmasking of payload bytes (RFC 6455 5.3): byte i is XORed with
+/// key[(offset + i) % 4]. The same operation masks and unmasks.
+///
+/// With vector instructions (simd.hpp), 16 or 32 bytes per step with the key
+/// repeated across a register; the portable code, after aligning the
+/// destination to 8 bytes, XORs 8 bytes per step with the key repeated twice.
+/// Both end in the byte loop. `offset` lets a frame's payload be processed in
+/// pieces, as it arrives.
 #ifndef ASIOWS_CORE_MASK_HPP
 #define ASIOWS_CORE_MASK_HPP
 
@@ -20,14 +21,14 @@ namespace asiows {
 
 namespace detail {
 
-// The key as it lines up with the next N bytes, in memory order.
+/// The key as it lines up with the next N bytes, in memory order.
 template <std::size_t N>
 void repeat_key(std::uint8_t (&out)[N], const mask_key& key, std::size_t offset) noexcept {
   for (std::size_t i = 0; i < N; ++i) out[i] = key[(offset + i) & 3];
 }
 
-// Copies from `source` to `destination` (which may be the same) applying the
-// mask, without vector instructions.
+/// Copies from `source` to `destination` (which may be the same) applying the
+/// mask, without vector instructions.
 inline std::size_t mask_bytes_portable(std::uint8_t* destination, const std::uint8_t* source, std::size_t size,
                                        const mask_key& key, std::size_t offset) noexcept {
   offset &= 3;
@@ -61,7 +62,7 @@ inline std::size_t mask_bytes_portable(std::uint8_t* destination, const std::uin
   return offset;
 }
 
-// As mask_bytes_portable, with vector instructions where the build has them.
+/// As mask_bytes_portable, with vector instructions where the build has them.
 inline std::size_t mask_bytes(std::uint8_t* destination, const std::uint8_t* source, std::size_t size,
                               const mask_key& key, std::size_t offset) noexcept {
   offset &= 3;
@@ -101,17 +102,17 @@ inline std::size_t mask_bytes(std::uint8_t* destination, const std::uint8_t* sou
 
 } // namespace detail
 
-// Masks (or unmasks) `size` bytes at `data` in place. `offset` is the position
-// of data[0] within the frame's payload (only its value mod 4 matters).
-// Returns the offset for the bytes that follow.
+/// Masks (or unmasks) `size` bytes at `data` in place. `offset` is the position
+/// of data[0] within the frame's payload (only its value mod 4 matters).
+/// Returns the offset for the bytes that follow.
 inline std::size_t apply_mask(std::uint8_t* data, std::size_t size, const mask_key& key,
                               std::size_t offset = 0) noexcept {
   return detail::mask_bytes(data, data, size, key, offset);
 }
 
-// Copies `size` bytes from `source` to `destination` masking them on the way:
-// one pass where a client would otherwise copy and then mask. The ranges must
-// not overlap (unless they are the same).
+/// Copies `size` bytes from `source` to `destination` masking them on the way:
+/// one pass where a client would otherwise copy and then mask. The ranges must
+/// not overlap (unless they are the same).
 inline std::size_t copy_masked(std::uint8_t* destination, const std::uint8_t* source, std::size_t size,
                                const mask_key& key, std::size_t offset = 0) noexcept {
   return detail::mask_bytes(destination, source, size, key, offset);

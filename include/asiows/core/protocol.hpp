@@ -1,29 +1,30 @@
-// The per-connection WebSocket state machine (RFC 6455 5 - 7), for either role,
-// with no I/O: feed it received bytes, it returns events; ask it to encode
-// messages, it writes frames into a buffer of yours.
-//
-// Receiving. receive() parses from a mutable buffer of received bytes and
-// returns one event and how many bytes it consumed. Payloads are unmasked in
-// place and returned as views into that buffer, so message data is never
-// copied here: a message arrives as one or more `message_data` events, the
-// last with message_complete set. Only a frame header split across reads (up
-// to 14 bytes) and a control frame's payload (up to 125 bytes) are kept inside.
-//
-// Sending. serialize_*() append whole frames to a caller's buffer;
-// prepare_data_frame() gives just a frame header, so a caller can write the
-// payload from its own memory (gather I/O, no copy). Clients mask with a
-// fresh unpredictable key per frame.
-//
-// Replies the protocol owes the peer (a pong for each ping, the Close echo, the
-// Close that fails the connection) wait until the caller takes them with
-// take_pending_control(). Pongs queue up to max_owed_pongs, in order; past
-// that the oldest gives way (RFC 6455 5.5.3 allows answering only the
-// latest), so memory stays bounded however many pings arrive.
-//
-// Until the Close it owes is taken, the protocol still frames data: replies
-// to the messages that came before the peer's Close or before the frame that
-// failed the connection can go out ahead of our Close, as the strictest
-// peers expect (Autobahn 3.2, 5.15, 7.1.x).
+/// \file
+/// The per-connection WebSocket state machine (RFC 6455 5 - 7), for either role,
+/// with no I/O: feed it received bytes, it returns events; ask it to encode
+/// messages, it writes frames into a buffer of yours.
+///
+/// Receiving. receive() parses from a mutable buffer of received bytes and
+/// returns one event and how many bytes it consumed. Payloads are unmasked in
+/// place and returned as views into that buffer, so message data is never
+/// copied here: a message arrives as one or more `message_data` events, the
+/// last with message_complete set. Only a frame header split across reads (up
+/// to 14 bytes) and a control frame's payload (up to 125 bytes) are kept inside.
+///
+/// Sending. serialize_*() append whole frames to a caller's buffer;
+/// prepare_data_frame() gives just a frame header, so a caller can write the
+/// payload from its own memory (gather I/O, no copy). Clients mask with a
+/// fresh unpredictable key per frame.
+///
+/// Replies the protocol owes the peer (a pong for each ping, the Close echo, the
+/// Close that fails the connection) wait until the caller takes them with
+/// take_pending_control(). Pongs queue up to max_owed_pongs, in order; past
+/// that the oldest gives way (RFC 6455 5.5.3 allows answering only the
+/// latest), so memory stays bounded however many pings arrive.
+///
+/// Until the Close it owes is taken, the protocol still frames data: replies
+/// to the messages that came before the peer's Close or before the frame that
+/// failed the connection can go out ahead of our Close, as the strictest
+/// peers expect (Autobahn 3.2, 5.15, 7.1.x).
 #ifndef ASIOWS_CORE_PROTOCOL_HPP
 #define ASIOWS_CORE_PROTOCOL_HPP
 
@@ -50,82 +51,92 @@
 
 namespace asiows {
 
+/// Which end of the connection: a client masks its frames, a server must not.
 enum class role : std::uint8_t { client, server };
 
+/// A message's kind: text (UTF-8) or binary.
 enum class message_kind : std::uint8_t { text = 0x1, binary = 0x2 };
 
+/// Where a connection's close handshake stands.
 enum class close_state : std::uint8_t {
-  open,       // messages flow both ways
-  close_sent, // we sent Close and wait for the peer's; its messages still arrive
-  closed,     // both Close frames exchanged (or ours is pending as the echo)
-  failed,     // a protocol error failed the connection (RFC 6455 7.1.7)
+  open,       ///< messages flow both ways
+  close_sent, ///< we sent Close and wait for the peer's; its messages still arrive
+  closed,     ///< both Close frames exchanged (or ours is pending as the echo)
+  failed,     ///< a protocol error failed the connection (RFC 6455 7.1.7)
 };
 
+/// What protocol::receive() found.
 enum class event_type : std::uint8_t {
-  need_more,    // every byte given was consumed; feed more
-  message_data, // a piece of a text or binary message
+  need_more,    ///< every byte given was consumed; feed more
+  message_data, ///< a piece of a text or binary message
   ping,
   pong,
-  close,        // the peer's Close frame
-  failure,      // the peer broke the protocol; a Close with close_code is pending
+  close,   ///< the peer's Close frame
+  failure, ///< the peer broke the protocol; a Close with close_code is pending
 };
 
+/// What protocol::receive() found in the input: one event, and the bytes it consumed.
 struct event {
-  event_type type = event_type::need_more;
-  // How many bytes of the input this event consumed.
+  event_type type = event_type::need_more; ///< what happened
+  /// How many bytes of the input this event consumed.
   std::size_t consumed = 0;
-  // message_data: the message's kind, and whether this piece ends it.
+  /// message_data: the message's kind, and whether this piece ends it.
   message_kind kind = message_kind::binary;
-  bool message_complete = false;
-  // message_data: the piece; ping/pong: the payload; close: the reason.
-  // Valid until the next call to receive() or until the input buffer changes.
+  bool message_complete = false; ///< message_data: this piece ends the message
+  /// message_data: the piece; ping/pong: the payload; close: the reason.
+  /// Valid until the next call to receive() or until the input buffer changes.
   const std::uint8_t* data = nullptr;
-  std::size_t size = 0;
-  // close: the peer's code (close_code::no_status if it sent none);
-  // failure: the code we close with.
+  std::size_t size = 0; ///< the bytes at `data`
+  /// close: the peer's code (close_code::no_status if it sent none);
+  /// failure: the code we close with.
   std::uint16_t close_code = 0;
-  std::error_code error; // failure: what went wrong
+  std::error_code error; ///< failure: what went wrong
 
+  /// data and size as a string_view.
   std::string_view text() const noexcept { return {reinterpret_cast<const char*>(data), size}; }
 };
 
-// A frame header ready to be written before a payload of the caller's.
+/// A frame header ready to be written before a payload of the caller's.
 struct frame_prefix {
-  std::array<std::uint8_t, max_frame_header_size> bytes{};
-  std::size_t size = 0;
-  bool masked = false;
-  mask_key key{}; // a client masks the payload with this (copy_masked)
+  std::array<std::uint8_t, max_frame_header_size> bytes{}; ///< the header; the first `size` bytes count
+  std::size_t size = 0;                                    ///< the header's length in bytes
+  bool masked = false;                                     ///< whether the payload must be masked with `key`
+  mask_key key{};                                          ///< a client masks the payload with this (copy_masked)
 };
 
-// The most take_pending_control() writes: every owed pong and a Close, all full size.
+/// The most take_pending_control() writes: every owed pong and a Close, all full size.
 inline constexpr std::size_t max_pending_control_size =
     (max_owed_pongs + 1) * (max_frame_header_size + max_control_payload);
 
+/// The per-connection WebSocket state machine, without I/O: see the description of this file.
 class protocol {
 public:
+  /// A connection in `role` (client or server) with the limits of `opts`.
   explicit protocol(asiows::role role, const options& opts = {}) noexcept
       : max_message_size_(opts.max_message_size),
         max_frame_size_(opts.max_frame_size),
         auto_fragment_size_(opts.auto_fragment_size),
         role_(role) {}
 
+  /// Client or server.
   asiows::role role() const noexcept { return role_; }
+  /// Where the close handshake stands.
   close_state state() const noexcept { return state_; }
 
-  // Whether this side should close the TCP connection once its pending output
-  // is written (RFC 6455 7.1.1): the server after the Close handshake, either
-  // side after a failure. A closed client waits for the server to close.
+  /// Whether this side should close the TCP connection once its pending output
+  /// is written (RFC 6455 7.1.1): the server after the Close handshake, either
+  /// side after a failure. A closed client waits for the server to close.
   bool should_close_transport() const noexcept {
     return state_ == close_state::failed || (state_ == close_state::closed && role_ == role::server);
   }
 
   // ---- receiving ------------------------------------------------------------
 
-  // Parses from `data` (unmasking payloads in place) up to the next event.
-  // Call it again with the bytes after `consumed` until it returns need_more,
-  // also when no bytes are left: a compressed message can have inflated
-  // output to give after its last input byte.
-  // After the peer's Close or a failure, further input is consumed and ignored.
+  /// Parses from `data` (unmasking payloads in place) up to the next event.
+  /// Call it again with the bytes after `consumed` until it returns need_more,
+  /// also when no bytes are left: a compressed message can have inflated
+  /// output to give after its last input byte.
+  /// After the peer's Close or a failure, further input is consumed and ignored.
   event receive(std::uint8_t* data, std::size_t size) {
     std::size_t position = 0;
     if (inflated_spent_) { // the last compressed message's last piece has been taken
@@ -192,25 +203,25 @@ public:
     }
   }
 
-  // True while a received message has started and not yet ended.
+  /// True while a received message has started and not yet ended.
   bool receiving_message() const noexcept { return receiving_message_; }
 
-  // How many of the next bytes are payload of the data frame being received
-  // that receive() would return in place, as they are (uncompressed): a
-  // caller may read that many straight into its message buffer and hand them
-  // to receive() there, saving a copy. 0 between frames, in control frames
-  // and compressed messages, and once reading has ended.
+  /// How many of the next bytes are payload of the data frame being received
+  /// that receive() would return in place, as they are (uncompressed): a
+  /// caller may read that many straight into its message buffer and hand them
+  /// to receive() there, saving a copy. 0 between frames, in control frames
+  /// and compressed messages, and once reading has ended.
   std::uint64_t payload_ahead() const noexcept {
     if (state_ != close_state::open && state_ != close_state::close_sent) return 0;
     if (reading_header_ || is_control(frame_.op) || receiving_compressed_) return 0;
     return frame_remaining_;
   }
 
-  // Whether `data`, the next bytes receive() will see, holds the rest of a
-  // message: every frame up to a final data frame is complete, so receive()
-  // delivers the whole message without more input. Looks at headers only.
-  // False when unsure (between frames is the only place it looks from), and
-  // for a Close or a malformed header: those end reading, not deliver a message.
+  /// Whether `data`, the next bytes receive() will see, holds the rest of a
+  /// message: every frame up to a final data frame is complete, so receive()
+  /// delivers the whole message without more input. Looks at headers only.
+  /// False when unsure (between frames is the only place it looks from), and
+  /// for a Close or a malformed header: those end reading, not deliver a message.
   bool message_buffered(const std::uint8_t* data, std::size_t size) const noexcept {
     if (state_ != close_state::open || !reading_header_ || header_buffered_ != 0) return false;
     std::size_t position = 0;
@@ -225,44 +236,48 @@ public:
     return false;
   }
 
-  // Turns on a negotiated per-message compression (permessage-deflate): RSV1
-  // marks compressed messages both ways (RFC 7692 6). Messages of at least
-  // `threshold` bytes are compressed by default (compress_mode::automatic).
-  // Compressed messages arrive inflated, in pieces of at most 16 KiB from a
-  // buffer the thread lends while a message is inflated (given back at the
-  // receive() after its last piece), and the message size limit applies to the
-  // inflated size, checked as it grows (a decompression bomb stops at it).
+  /// Turns on a negotiated per-message compression (permessage-deflate): RSV1
+  /// marks compressed messages both ways (RFC 7692 6). Messages of at least
+  /// `threshold` bytes are compressed by default (compress_mode::automatic).
+  /// Compressed messages arrive inflated, in pieces of at most 16 KiB from a
+  /// buffer the thread lends while a message is inflated (given back at the
+  /// receive() after its last piece), and the message size limit applies to the
+  /// inflated size, checked as it grows (a decompression bomb stops at it).
   void enable_compression(std::unique_ptr<message_compression> compression, std::size_t threshold) {
     compression_ = std::move(compression);
     compression_threshold_ = threshold;
     compress_outgoing_ = compression_ && compression_->compresses_outgoing();
   }
 
+  /// Whether a compression extension was set (set_compression).
   bool compression_enabled() const noexcept { return compression_ != nullptr; }
-  // What compression holds in memory now: its streams and the inflate buffer,
-  // all created on first use (0 until a message is compressed or inflated);
-  // between messages, a side without context takeover holds none.
+  /// What compression holds in memory now: its streams and the inflate buffer,
+  /// all created on first use (0 until a message is compressed or inflated);
+  /// between messages, a side without context takeover holds none.
   std::size_t compression_memory() const noexcept {
     return compression_ ? compression_->memory_bytes() + inflated_.size() : 0;
   }
 
   // ---- replies owed to the peer -----------------------------------------------
 
+  /// Whether take_pending_control() has anything to write: owed pongs or a Close.
   bool has_pending_control() const noexcept { return !owed_pongs_.empty() || close_pending_; }
+  /// Whether a Close is owed (the echo of the peer's, or one that fails the connection).
   bool has_pending_close() const noexcept { return close_pending_; }
+  /// Whether pongs are owed.
   bool has_owed_pongs() const noexcept { return !owed_pongs_.empty(); }
 
-  // The most the next take_pending_control() writes: size a buffer with it.
+  /// The most the next take_pending_control() writes: size a buffer with it.
   std::size_t pending_control_size() const noexcept {
     return owed_pongs_.size() * max_frame_header_size + owed_pongs_.payload_bytes() +
            (close_pending_ ? max_frame_header_size + 2 : 0);
   }
 
-  // Writes the owed pongs, oldest first, then the owed Close, if any, to
-  // `out`, which must hold pending_control_size() (at most
-  // max_pending_control_size) bytes, and forgets them. Returns the bytes
-  // written. Write them between whole frames of your own; once the Close is
-  // taken, no data frame may follow it.
+  /// Writes the owed pongs, oldest first, then the owed Close, if any, to
+  /// `out`, which must hold pending_control_size() (at most
+  /// max_pending_control_size) bytes, and forgets them. Returns the bytes
+  /// written. Write them between whole frames of your own; once the Close is
+  /// taken, no data frame may follow it.
   std::size_t take_pending_control(std::uint8_t* out) {
     std::size_t written = take_owed_pongs(out);
     if (close_pending_) {
@@ -275,8 +290,8 @@ public:
     return written;
   }
 
-  // Writes only the owed pongs (as take_pending_control does), leaving an owed
-  // Close for later: a writer about to send data takes these before it.
+  /// Writes only the owed pongs (as take_pending_control does), leaving an owed
+  /// Close for later: a writer about to send data takes these before it.
   std::size_t take_owed_pongs(std::uint8_t* out) {
     std::size_t written = 0;
     owed_pongs_.drain([&](const std::uint8_t* payload, std::size_t size) {
@@ -285,15 +300,15 @@ public:
     return written;
   }
 
-  // Whether data frames may still be framed: while open, and while the Close
-  // that answers the peer's Close or fails the connection is owed but not yet
-  // taken (the messages before it may still be answered).
+  /// Whether data frames may still be framed: while open, and while the Close
+  /// that answers the peer's Close or fails the connection is owed but not yet
+  /// taken (the messages before it may still be answered).
   bool may_send_data() const noexcept { return state_ == close_state::open || close_pending_; }
 
   // ---- sending --------------------------------------------------------------
 
-  // Appends `message` as one frame, or as several of options::auto_fragment_size.
-  // With compression negotiated, `mode` says whether to compress it.
+  /// Appends `message` as one frame, or as several of options::auto_fragment_size.
+  /// With compression negotiated, `mode` says whether to compress it.
   std::error_code serialize_message(message_kind kind, const void* data, std::size_t size,
                                     std::vector<std::uint8_t>& out, compress_mode mode = compress_mode::automatic) {
     if (!may_send_data()) return error::closed;
@@ -322,14 +337,15 @@ public:
     return {};
   }
 
+  /// serialize_message() for a string_view.
   std::error_code serialize_message(message_kind kind, std::string_view message, std::vector<std::uint8_t>& out,
                                     compress_mode mode = compress_mode::automatic) {
     return serialize_message(kind, message.data(), message.size(), out, mode);
   }
 
-  // Appends one frame of a message you fragment yourself: the first call
-  // starts a message of `kind`; later calls (same kind) continue it; the call
-  // with fin == true ends it.
+  /// Appends one frame of a message you fragment yourself: the first call
+  /// starts a message of `kind`; later calls (same kind) continue it; the call
+  /// with fin == true ends it.
   std::error_code serialize_frame(message_kind kind, const void* data, std::size_t size, bool fin,
                                   std::vector<std::uint8_t>& out) {
     if (!may_send_data()) return error::closed;
@@ -338,9 +354,9 @@ public:
     return {};
   }
 
-  // The header of the next data frame (rules as serialize_frame) for a payload
-  // the caller writes itself after it; a client must mask that payload with
-  // prefix.key (copy_masked). Updates the send state as if the frame was sent.
+  /// The header of the next data frame (rules as serialize_frame) for a payload
+  /// the caller writes itself after it; a client must mask that payload with
+  /// prefix.key (copy_masked). Updates the send state as if the frame was sent.
   std::error_code prepare_data_frame(message_kind kind, std::size_t payload_size, bool fin, frame_prefix& prefix) {
     if (!may_send_data()) return error::closed;
     if (sending_message_ && kind != sending_kind_) return error::message_in_progress;
@@ -348,26 +364,27 @@ public:
     return {};
   }
 
-  // Whether serialize_message would compress a message of `size` bytes under `mode`.
+  /// Whether serialize_message would compress a message of `size` bytes under `mode`.
   bool will_compress(std::size_t size, compress_mode mode) const noexcept {
     return compress_outgoing_ &&
            (mode == compress_mode::always || (mode == compress_mode::automatic && size >= compression_threshold_));
   }
 
-  // True while a message started with serialize_frame / prepare_data_frame is unfinished.
+  /// True while a message started with serialize_frame / prepare_data_frame is unfinished.
   bool sending_message() const noexcept { return sending_message_; }
 
+  /// Appends a ping carrying `data` (at most max_control_payload bytes).
   std::error_code serialize_ping(const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
     return append_control(opcode::ping, data, size, out);
   }
 
-  // An unsolicited pong (a one-way heartbeat, RFC 6455 5.5.3); pings are answered by themselves.
+  /// An unsolicited pong (a one-way heartbeat, RFC 6455 5.5.3); pings are answered by themselves.
   std::error_code serialize_pong(const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
     return append_control(opcode::pong, data, size, out);
   }
 
-  // Starts the close handshake (RFC 6455 5.5.1, 7.1.2). close_code::no_status
-  // sends a Close with no code and no reason. No data may be sent after it.
+  /// Starts the close handshake (RFC 6455 5.5.1, 7.1.2). close_code::no_status
+  /// sends a Close with no code and no reason. No data may be sent after it.
   std::error_code serialize_close(std::uint16_t code, std::string_view reason, std::vector<std::uint8_t>& out) {
     if (state_ != close_state::open) return error::closed;
     std::uint8_t payload[max_control_payload];
@@ -390,10 +407,10 @@ public:
 
 private:
 
-  // One step of a compressed message: unmask what arrived (once), inflate
-  // what fits in inflated_. Returns a message_data event when bytes came out
-  // or the message ended, a failure, or need_more with consumed = the input
-  // taken (0: wait for more input).
+  /// One step of a compressed message: unmask what arrived (once), inflate
+  /// what fits in inflated_. Returns a message_data event when bytes came out
+  /// or the message ended, a failure, or need_more with consumed = the input
+  /// taken (0: wait for more input).
   event inflate_piece(std::uint8_t* data, std::size_t size, std::size_t& position, std::size_t available) {
     // Bytes left unconsumed by the last step were unmasked already; the caller passes them again.
     if (frame_.masked && available > unmasked_ahead_)
@@ -446,7 +463,7 @@ private:
     return result;
   }
 
-  // Takes the next frame header from the input, buffering a split one.
+  /// Takes the next frame header from the input, buffering a split one.
   frame_parse_result take_header(const std::uint8_t* data, std::size_t size, std::size_t& position,
                                  frame_header& header) noexcept {
     if (header_buffered_ == 0) {
@@ -472,7 +489,7 @@ private:
     }
   }
 
-  // The rules that depend on this connection; returns error{} when the frame may proceed.
+  /// The rules that depend on this connection; returns error{} when the frame may proceed.
   error begin_frame(const frame_header& header) noexcept {
     if (role_ == role::server && !header.masked) return error::unmasked_client_frame; // RFC 6455 5.1
     if (role_ == role::client && header.masked) return error::masked_server_frame;
@@ -567,14 +584,14 @@ private:
     return prefix;
   }
 
-  // Appends one frame to `out` (header, then the payload, masked for a client).
+  /// Appends one frame to `out` (header, then the payload, masked for a client).
   void append_frame(opcode op, bool fin, const void* data, std::size_t size, std::vector<std::uint8_t>& out) {
     const std::size_t start = out.size();
     out.resize(start + max_frame_header_size + size);
     out.resize(start + write_frame(op, fin, static_cast<const std::uint8_t*>(data), size, out.data() + start));
   }
 
-  // The opcode of the next outgoing data frame; records whether its message goes on.
+  /// The opcode of the next outgoing data frame; records whether its message goes on.
   opcode next_data_opcode(message_kind kind, bool fin) noexcept {
     const opcode op = sending_message_ ? opcode::continuation : static_cast<opcode>(kind);
     sending_kind_ = kind;
@@ -594,7 +611,7 @@ private:
     return {};
   }
 
-  // Writes one frame at `out` (room for max_frame_header_size + size bytes); returns its size.
+  /// Writes one frame at `out` (room for max_frame_header_size + size bytes); returns its size.
   std::size_t write_frame(opcode op, bool fin, const std::uint8_t* payload, std::size_t size, std::uint8_t* out) {
     const frame_prefix prefix = make_prefix(op, fin, size);
     std::memcpy(out, prefix.bytes.data(), prefix.size);
@@ -605,27 +622,27 @@ private:
     return prefix.size + size;
   }
 
-  // Limits.
+  /// Limits.
   std::size_t max_message_size_;
   std::size_t max_frame_size_;
   std::size_t auto_fragment_size_;
 
-  // Receiving.
-  frame_header frame_;            // the frame being read
+  /// Receiving.
+  frame_header frame_;            ///< the frame being read
   std::uint64_t frame_remaining_ = 0;
-  std::size_t message_size_ = 0;  // bytes of the current message announced so far
+  std::size_t message_size_ = 0;  ///< bytes of the current message announced so far
   utf8_validator utf8_;
-  // Compression (permessage-deflate), when negotiated.
+  /// Compression (permessage-deflate), when negotiated.
   std::unique_ptr<message_compression> compression_;
-  detail::read_block inflated_;          // a compressed message's output, a piece at a time
-  bool inflated_spent_ = false;          // inflated_ is free to go back once its last piece is taken
-  std::vector<std::uint8_t> compressed_; // an outgoing message, compressed
+  detail::read_block inflated_;          ///< a compressed message's output, a piece at a time
+  bool inflated_spent_ = false;          ///< inflated_ is free to go back once its last piece is taken
+  std::vector<std::uint8_t> compressed_; ///< an outgoing message, compressed
   std::size_t compression_threshold_ = 0;
-  std::size_t inflated_size_ = 0;  // bytes of the current message inflated so far
-  std::size_t unmasked_ahead_ = 0; // input bytes unmasked but not yet consumed
+  std::size_t inflated_size_ = 0;  ///< bytes of the current message inflated so far
+  std::size_t unmasked_ahead_ = 0; ///< input bytes unmasked but not yet consumed
   bool receiving_compressed_ = false;
-  bool compress_outgoing_ = false; // compression agreed, and with a window we can compress with
-  bool compress_next_ = false;     // the message being framed is compressed
+  bool compress_outgoing_ = false; ///< compression agreed, and with a window we can compress with
+  bool compress_next_ = false;     ///< the message being framed is compressed
   std::array<std::uint8_t, max_frame_header_size> header_buffer_{};
   std::array<std::uint8_t, max_control_payload> control_payload_{};
   std::uint8_t header_buffered_ = 0;
@@ -635,7 +652,7 @@ private:
   bool receiving_message_ = false;
   message_kind receiving_kind_ = message_kind::binary;
 
-  // Sending.
+  /// Sending.
   bool sending_message_ = false;
   message_kind sending_kind_ = message_kind::binary;
   pong_queue owed_pongs_;

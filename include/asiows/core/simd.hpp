@@ -1,7 +1,8 @@
-// Which vector instructions masking and UTF-8 validation use, chosen at
-// compile time: AVX2 when the compiler targets it (-mavx2, -march=native),
-// else SSE2 (every x86-64), NEON on 64-bit ARM, else none (portable word-at-a-
-// time code). Define ASIOWS_NO_SIMD to build the portable code only.
+/// \file
+/// Which vector instructions masking and UTF-8 validation use, chosen at
+/// compile time: AVX2 when the compiler targets it (-mavx2, -march=native),
+/// else SSE2 (every x86-64), NEON on 64-bit ARM, else none (portable word-at-a-
+/// time code). Define ASIOWS_NO_SIMD to build the portable code only.
 #ifndef ASIOWS_CORE_SIMD_HPP
 #define ASIOWS_CORE_SIMD_HPP
 
@@ -21,7 +22,7 @@
 
 namespace asiows {
 
-// The instructions this build uses, for reports ("avx2", "sse2", "neon", "none").
+/// The instructions this build uses, for reports ("avx2", "sse2", "neon", "none").
 constexpr const char* simd_name() noexcept {
 #if defined(ASIOWS_SIMD_AVX2)
   return "avx2";

@@ -1,14 +1,15 @@
-// An incremental UTF-8 validator (RFC 3629) for text messages (RFC 6455 8.1).
-//
-// Feed it a message in pieces of any size; it fails at the first byte that can
-// no longer be part of valid UTF-8: overlong forms (C0, C1, E0 80-9F, F0 80-8F),
-// UTF-16 surrogates (ED A0-BF), code points above U+10FFFF (F4 90-BF, F5-FF),
-// stray continuation bytes. A sequence left unfinished is reported by finish().
-//
-// It is a small automaton, run as shifts of a table row per byte, 16 bytes
-// at a time without a branch per byte. Runs of ASCII between characters are
-// skipped a block at a time: 64 bytes with AVX2, 32 with SSE2 or NEON
-// (simd.hpp), 8 in the portable code.
+/// \file
+/// An incremental UTF-8 validator (RFC 3629) for text messages (RFC 6455 8.1).
+///
+/// Feed it a message in pieces of any size; it fails at the first byte that can
+/// no longer be part of valid UTF-8: overlong forms (C0, C1, E0 80-9F, F0 80-8F),
+/// UTF-16 surrogates (ED A0-BF), code points above U+10FFFF (F4 90-BF, F5-FF),
+/// stray continuation bytes. A sequence left unfinished is reported by finish().
+///
+/// It is a small automaton, run as shifts of a table row per byte, 16 bytes
+/// at a time without a branch per byte. Runs of ASCII between characters are
+/// skipped a block at a time: 64 bytes with AVX2, 32 with SSE2 or NEON
+/// (simd.hpp), 8 in the portable code.
 #ifndef ASIOWS_CORE_UTF8_HPP
 #define ASIOWS_CORE_UTF8_HPP
 
@@ -23,7 +24,7 @@ namespace asiows {
 
 namespace detail {
 
-// How many of the first bytes are ASCII (below 0x80), looking 8 bytes at a time.
+/// How many of the first bytes are ASCII (below 0x80), looking 8 bytes at a time.
 inline std::size_t ascii_run_portable(const std::uint8_t* data, std::size_t size) noexcept {
   std::size_t i = 0;
   for (; i + 8 <= size; i += 8) {
@@ -36,7 +37,7 @@ inline std::size_t ascii_run_portable(const std::uint8_t* data, std::size_t size
 }
 
 #if defined(ASIOWS_SIMD_AVX2) || defined(ASIOWS_SIMD_SSE2)
-// The index of the lowest set bit of a non-zero mask.
+/// The index of the lowest set bit of a non-zero mask.
 inline std::size_t lowest_set_bit(std::uint32_t mask) noexcept {
 #if defined(_MSC_VER) && !defined(__clang__)
   unsigned long index;
@@ -48,10 +49,10 @@ inline std::size_t lowest_set_bit(std::uint32_t mask) noexcept {
 }
 #endif
 
-// As ascii_run_portable, a vector block at a time where the build has vector
-// instructions. On x86 the block that ends the run also says where (the
-// lowest bit of its byte mask), so a short run between characters costs one
-// block, not a walk over its bytes.
+/// As ascii_run_portable, a vector block at a time where the build has vector
+/// instructions. On x86 the block that ends the run also says where (the
+/// lowest bit of its byte mask), so a short run between characters costs one
+/// block, not a walk over its bytes.
 inline std::size_t ascii_run(const std::uint8_t* data, std::size_t size) noexcept {
   std::size_t i = 0;
 #if defined(ASIOWS_SIMD_AVX2)
@@ -81,17 +82,17 @@ inline std::size_t ascii_run(const std::uint8_t* data, std::size_t size) noexcep
   return i + ascii_run_portable(data + i, size - i);
 }
 
-// The validator's automaton. States say what the next byte must be.
+/// The validator's automaton. States say what the next byte must be.
 enum utf8_state : std::uint8_t {
-  utf8_at_boundary = 0, // at a character boundary
-  utf8_invalid,         // invalid; sticky
-  utf8_tail1,           // one more continuation byte (80-BF)
-  utf8_tail2,           // two more
-  utf8_tail3,           // three more
-  utf8_after_e0,        // 3-byte form after E0: A0-BF (else overlong)
-  utf8_after_ed,        // 3-byte form after ED: 80-9F (else a surrogate)
-  utf8_after_f0,        // 4-byte form after F0: 90-BF (else overlong)
-  utf8_after_f4,        // 4-byte form after F4: 80-8F (else above U+10FFFF)
+  utf8_at_boundary = 0, ///< at a character boundary
+  utf8_invalid,         ///< invalid; sticky
+  utf8_tail1,           ///< one more continuation byte (80-BF)
+  utf8_tail2,           ///< two more
+  utf8_tail3,           ///< three more
+  utf8_after_e0,        ///< 3-byte form after E0: A0-BF (else overlong)
+  utf8_after_ed,        ///< 3-byte form after ED: 80-9F (else a surrogate)
+  utf8_after_f0,        ///< 4-byte form after F0: 90-BF (else overlong)
+  utf8_after_f4,        ///< 4-byte form after F4: 80-8F (else above U+10FFFF)
   utf8_state_count
 };
 
@@ -120,10 +121,10 @@ constexpr utf8_state utf8_transition(std::uint8_t state, std::uint8_t byte) noex
   }
 }
 
-// The automaton as shifts (a "shift-based DFA"): a state is held as 6 times
-// its number, and row[byte] keeps, at bit 6*s, 6 times the number of the
-// state `byte` leads to from state s. A step is then a load that does not
-// wait for the state, and a shift.
+/// The automaton as shifts (a "shift-based DFA"): a state is held as 6 times
+/// its number, and row[byte] keeps, at bit 6*s, 6 times the number of the
+/// state `byte` leads to from state s. A step is then a load that does not
+/// wait for the state, and a shift.
 constexpr unsigned utf8_bits_per_state = 6;
 static_assert(utf8_state_count * utf8_bits_per_state <= 64, "every state's next state fits in one row");
 constexpr std::uint64_t utf8_accept = utf8_at_boundary * utf8_bits_per_state;
@@ -142,10 +143,11 @@ inline constexpr utf8_shift_rows utf8_shift_table{};
 
 } // namespace detail
 
+/// Checks UTF-8 (RFC 3629) incrementally, across a message's pieces: no copy, no allocation.
 class utf8_validator {
 public:
-  // Validates the next piece. Returns false once the input is known to be
-  // invalid; the validator then stays failed until reset().
+  /// Validates the next piece. Returns false once the input is known to be
+  /// invalid; the validator then stays failed until reset().
   bool feed(const std::uint8_t* data, std::size_t size) noexcept {
     std::uint64_t state = state_;
     std::size_t i = 0;
@@ -167,13 +169,16 @@ public:
     return state != reject;
   }
 
+  /// feed() for a string_view.
   bool feed(std::string_view text) noexcept {
     return feed(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
   }
 
-  // True when everything fed so far is valid and ends on a character boundary.
+  /// True when everything fed so far is valid and ends on a character boundary.
   bool finish() const noexcept { return state_ == accept; }
+  /// True once the input is known to be invalid.
   bool failed() const noexcept { return state_ == reject; }
+  /// Starts over, for the next message.
   void reset() noexcept { state_ = accept; }
 
 private:
@@ -183,12 +188,13 @@ private:
   std::uint8_t state_ = accept;
 };
 
-// Validates a complete piece of text at once.
+/// Validates a complete piece of text at once.
 inline bool is_valid_utf8(const std::uint8_t* data, std::size_t size) noexcept {
   utf8_validator validator;
   return validator.feed(data, size) && validator.finish();
 }
 
+/// is_valid_utf8() for a string_view.
 inline bool is_valid_utf8(std::string_view text) noexcept {
   return is_valid_utf8(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
 }

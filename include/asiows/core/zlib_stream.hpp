@@ -1,15 +1,16 @@
-// zlib's compressor and decompressor states for permessage-deflate, owned,
-// and a per-thread pool of them for connections that reset theirs after every
-// message.
-//
-// With no context takeover (RFC 7692 7.1.1) a side's zlib state carries
-// nothing from one message to the next. Such a connection need not keep one:
-// it borrows a state from its thread's pool for one message and gives it back,
-// reset, when the message ends. An idle connection then holds no zlib memory
-// (about 140 KiB for a compressor with a 15-bit window at memLevel 4, 40 KiB
-// for a decompressor), and a thread holds only as many states as it has
-// messages in progress at once, plus a few spares. uWebSockets calls this its
-// shared compressor.
+/// \file
+/// zlib's compressor and decompressor states for permessage-deflate, owned,
+/// and a per-thread pool of them for connections that reset theirs after every
+/// message.
+///
+/// With no context takeover (RFC 7692 7.1.1) a side's zlib state carries
+/// nothing from one message to the next. Such a connection need not keep one:
+/// it borrows a state from its thread's pool for one message and gives it back,
+/// reset, when the message ends. An idle connection then holds no zlib memory
+/// (about 140 KiB for a compressor with a 15-bit window at memLevel 4, 40 KiB
+/// for a decompressor), and a thread holds only as many states as it has
+/// messages in progress at once, plus a few spares. uWebSockets calls this its
+/// shared compressor.
 #ifndef ASIOWS_CORE_ZLIB_STREAM_HPP
 #define ASIOWS_CORE_ZLIB_STREAM_HPP
 
@@ -21,12 +22,12 @@
 
 namespace asiows::detail {
 
-// What a zlib state was made with: states are shared only between equals.
+/// What a zlib state was made with: states are shared only between equals.
 struct zlib_settings {
   bool compressor = true;
-  int level = 6;         // compressor only
-  int window_bits = 15;  // raw DEFLATE window, 9-15
-  int memory_level = 8;  // compressor only
+  int level = 6;        ///< compressor only
+  int window_bits = 15; ///< raw DEFLATE window, 9-15
+  int memory_level = 8; ///< compressor only
 
   bool operator==(const zlib_settings& other) const noexcept {
     return compressor == other.compressor && window_bits == other.window_bits &&
@@ -34,7 +35,7 @@ struct zlib_settings {
   }
 };
 
-// One zlib state, initialised on construction and ended on destruction.
+/// One zlib state, initialised on construction and ended on destruction.
 class zlib_stream {
 public:
   explicit zlib_stream(const zlib_settings& settings) noexcept : settings_(settings) {
@@ -54,12 +55,12 @@ public:
   zlib_stream(const zlib_stream&) = delete;
   zlib_stream& operator=(const zlib_stream&) = delete;
 
-  // Whether zlib could set it up (it fails only when out of memory).
+  /// Whether zlib could set it up (it fails only when out of memory).
   bool ready() const noexcept { return ready_; }
   z_stream& z() noexcept { return z_; }
   const zlib_settings& settings() const noexcept { return settings_; }
 
-  // Forgets the message in progress and the window, keeping the memory.
+  /// Forgets the message in progress and the window, keeping the memory.
   void reset() noexcept {
     if (settings_.compressor)
       deflateReset(&z_);
@@ -67,7 +68,7 @@ public:
       inflateReset(&z_);
   }
 
-  // The memory zlib holds for it (zlib's own figures, zconf.h).
+  /// The memory zlib holds for it (zlib's own figures, zconf.h).
   std::size_t memory_bytes() const noexcept {
     if (settings_.compressor)
       return (std::size_t{1} << (settings_.window_bits + 2)) + (std::size_t{1} << (settings_.memory_level + 9));
@@ -80,14 +81,14 @@ private:
   bool ready_ = false;
 };
 
-// The states this thread's connections gave back, for the next message that
-// needs one with the same settings.
+/// The states this thread's connections gave back, for the next message that
+/// needs one with the same settings.
 class zlib_stream_pool {
 public:
-  // More spares than this are freed: they only bridge between messages.
+  /// More spares than this are freed: they only bridge between messages.
   static constexpr std::size_t max_spares = 4;
 
-  // A state with these settings (check ready()): a spare when there is one.
+  /// A state with these settings (check ready()): a spare when there is one.
   static std::unique_ptr<zlib_stream> take(const zlib_settings& settings) {
     auto& spares = this_thread();
     for (auto& spare : spares) {
@@ -101,7 +102,7 @@ public:
     return std::make_unique<zlib_stream>(settings);
   }
 
-  // Takes back a state whose message has ended: reset, kept as a spare or freed.
+  /// Takes back a state whose message has ended: reset, kept as a spare or freed.
   static void give_back(std::unique_ptr<zlib_stream> stream) noexcept {
     if (!stream || !stream->ready()) return;
     stream->reset();
@@ -109,10 +110,10 @@ public:
     if (spares.size() < max_spares) spares.push_back(std::move(stream)); // reserved: does not allocate
   }
 
-  // How many spares this thread keeps now.
+  /// How many spares this thread keeps now.
   static std::size_t spares() { return this_thread().size(); }
 
-  // Frees this thread's spares (after a burst, say); later messages make new ones.
+  /// Frees this thread's spares (after a burst, say); later messages make new ones.
   static void release_spares() noexcept { this_thread().clear(); }
 
 private:

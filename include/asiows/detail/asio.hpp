@@ -99,8 +99,14 @@ using system_error = ::boost::system::system_error;
 #define ASIOWS_CORO_YIELD ASIO_CORO_YIELD
 
 namespace asiows {
+#if !defined(ASIOWS_DOXYGEN) // which reads the alias as naming itself
 namespace asio = ::asio;
+#endif
+/// The error code of the Asio layer's handlers and results: std::error_code, or
+/// boost::system::error_code on Boost.Asio.
 using error_code = std::error_code;
+/// What the Asio layer throws (use_future, use_awaitable): std::system_error, or
+/// boost::system::system_error on Boost.Asio.
 using system_error = std::system_error;
 } // namespace asiows
 

@@ -11,7 +11,7 @@
 
 namespace asiows {
 
-// The control frames a stream reports to its control callback.
+/// The control frames a stream reports to its control callback.
 enum class control_frame { ping, pong };
 
 } // namespace asiows

@@ -18,11 +18,11 @@
 
 namespace asiows {
 
-// One message of a batch (stream::async_write_batch).
+/// One message of a batch (stream::async_write_batch).
 struct outgoing_message {
-  message_kind kind = message_kind::text;
-  asio::const_buffer payload;
-  compress_mode compress = compress_mode::automatic; // with permessage-deflate agreed
+  message_kind kind = message_kind::text;            ///< text or binary
+  asio::const_buffer payload;                        ///< the bytes, which must stay valid until the batch completes
+  compress_mode compress = compress_mode::automatic; ///< with permessage-deflate agreed
 };
 
 } // namespace asiows
