@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(g++ clang cmake ninja-build pkg-config libasio-dev libssl-dev zlib1g-dev catch2 libbenchmark-dev openssl python3-websockets chromium)
+packages=(g++ clang cmake ninja-build pkg-config libasio-dev libssl-dev zlib1g-dev catch2 libbenchmark-dev openssl python3-websockets chromium
+          doxygen)
 # Conan 2 (scripts/test-conan.sh) runs from ../shared/third_party on Debian's Python and these.
 packages+=(python3-requests python3-yaml python3-jinja2 python3-dateutil python3-colorama python3-fasteners
            python3-distro python3-urllib3 python3-patch-ng)
