@@ -128,6 +128,10 @@ public:
   /// Whether a whole message has already been received (after a whole-message
   /// read), so try_read() can take it now. False when unsure, never wrongly true.
   bool message_ready() const noexcept { return impl_->message_ready(); }
+  /// Whether a read is in flight: one of yours, or the one async_close makes to
+  /// wait for the peer's Close when you had none (a read started then would fail
+  /// with asio::error::in_progress; the close's completion says how it ended).
+  bool read_in_progress() const noexcept { return impl_->read_active; }
   /// The peer's Close: its code (close_code::no_status if none came) and reason.
   std::uint16_t close_code() const noexcept { return impl_->peer_close_code; }
   /// The reason in the peer's Close (valid until the stream changes).

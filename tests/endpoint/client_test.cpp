@@ -175,6 +175,59 @@ TEST_CASE("client and server over wss, with verification") {
   run_for(io, 100ms);
 }
 
+// The close handshake reads for the peer's Close itself when no read is in flight; the
+// connection's next read must then leave it to the handshake, not fail as a second read
+// (it did over wss: on_error(in_progress) after every clean close).
+TEST_CASE("endpoints: closing from on_message ends with on_close and the peer's code, never on_error") {
+  const bool secure = GENERATE(false, true);
+  const bool client_closes = GENERATE(true, false);
+  CAPTURE(secure, client_closes);
+  const std::string cert_dir = ASIOWS_TEST_CERT_DIR;
+  asio::io_context io;
+  std::vector<std::string> errors;
+  int closes = 0;
+  std::uint16_t client_saw = 0, server_saw = 0;
+  const auto closer = [](const connection_ptr& c, std::string_view, message_kind) {
+    c->close(asiows::close_code::normal, "done");
+  };
+  const auto echo = [](const connection_ptr& c, std::string_view m, message_kind k) { c->send(m, k); };
+
+  auto tls = asiows::ssl::make_server_context(cert_dir + "/server.pem", cert_dir + "/server-key.pem");
+  asiows::server_config<> server_config;
+  if (client_closes) server_config.on_message = echo;
+  else server_config.on_message = closer;
+  server_config.on_error = [&](const connection_ptr&, asiows::error_code ec) { errors.push_back("server: " + ec.message()); };
+  server_config.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) {
+    ++closes;
+    server_saw = code;
+  };
+  asiows::server server(io, std::move(server_config));
+  const asiows::error_code listening = secure ? server.listen_tls("127.0.0.1", 0, tls) : server.listen("127.0.0.1", 0);
+  REQUIRE_FALSE(listening);
+
+  asiows::client_config<> opts;
+  auto client_tls = asiows::ssl::make_client_context(cert_dir + "/ca.pem");
+  opts.on_open = [](const connection_ptr& c) { c->send("bye"); };
+  if (client_closes) opts.on_message = closer;
+  opts.on_error = [&](const connection_ptr&, asiows::error_code ec) { errors.push_back("client: " + ec.message()); };
+  opts.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) {
+    ++closes;
+    client_saw = code;
+  };
+  asiows::client client(io, std::move(opts));
+  if (secure) client.enable_wss(client_tls);
+  const std::string scheme = secure ? "wss://localhost:" : "ws://localhost:";
+  REQUIRE_FALSE(client.connect(scheme + std::to_string(server.port()) + "/"));
+  REQUIRE(run_until(io, [&] { return closes == 2; }));
+  run_for(io, 50ms); // a late on_error would show here
+  for (const auto& error : errors) FAIL_CHECK("on_error, " << error);
+  CHECK(closes == 2);
+  CHECK(client_saw == asiows::close_code::normal); // each side reports the code the other sent
+  CHECK(server_saw == asiows::close_code::normal);
+  server.shutdown();
+  run_for(io, 100ms);
+}
+
 TEST_CASE("client: a TLS handshake that never ends meets connect_timeout as error::timeout") {
   asio::io_context io;
   tcp::acceptor silent(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)); // accepts, never speaks

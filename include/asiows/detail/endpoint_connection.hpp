@@ -187,6 +187,12 @@ private:
   // received before reading again: the replies it queues meanwhile leave
   // in one write (pump() runs after this handler returns).
   void read() {
+    // Our Close went out with no read of ours in flight, and the close handshake
+    // reads for the peer's Close itself: its completion ends the connection.
+    if (close_started_ && ws_.read_in_progress()) {
+      read_left_to_close_ = true;
+      return;
+    }
     if (this->inbox_) return read_for_receive();
     message_.clear();
     ws_.async_read(message_, [self = this->shared_from_this()](error_code ec, std::size_t n) {
@@ -265,7 +271,11 @@ private:
       }
     }
     if (close_now) { // started outside the lock: no I/O is initiated while holding it
-      ws_.async_close(close_now->first, close_now->second, [self = this->shared_from_this()](error_code) {});
+      close_started_ = true;
+      ws_.async_close(close_now->first, close_now->second, [self = this->shared_from_this()](error_code ec) {
+        // With a read of ours in flight, that read sees the end and finishes; else read() left it to this.
+        if (std::exchange(self->read_left_to_close_, false)) self->finish(ec ? ec : error_code(error::closed));
+      });
       return;
     }
     if (writing_.empty()) return;
@@ -385,6 +395,8 @@ private:
   bool pumping_ = false;                // guarded by mutex_: a pump is posted or writing
   bool pump_posted_ = false;            // guarded by mutex_: a pump is posted and has not run
   bool read_after_pump_ = false;        // on the strand: the next read waits for the posted pump
+  bool close_started_ = false;          // on the strand: our async_close was started
+  bool read_left_to_close_ = false;     // on the strand: read() left the peer's Close to async_close
   bool closing_ = false;                // guarded by mutex_
   bool drain_wanted_ = false;           // guarded by mutex_: a send was refused (queue_full)
   std::optional<std::pair<std::uint16_t, std::string>> close_request_; // guarded by mutex_
