@@ -8,6 +8,7 @@
 #include <asiows/connection.hpp>
 #include <asiows/detail/handoff.hpp>
 #include <asiows/detail/send_queue.hpp>
+#include <asiows/endpoint_statistics.hpp>
 #include <asiows/message_buffer.hpp>
 #include <asiows/stream.hpp>
 
@@ -22,22 +23,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-namespace asiows {
-
-/// Counters an endpoint keeps for all its connections (server::statistics, client::statistics).
-struct endpoint_statistics {
-  std::size_t open_connections = 0; ///< connections open now
-  std::uint64_t messages_in = 0;    ///< messages received, since the endpoint started
-  std::uint64_t bytes_in = 0;       ///< their payload bytes
-  std::uint64_t messages_out = 0;   ///< messages written
-  std::uint64_t bytes_out = 0;      ///< their payload bytes
-  std::size_t queued_bytes = 0;     ///< waiting in send queues now
-  /// Held by the permessage-deflate streams of open connections, as of each one's last message.
-  std::size_t compression_memory_bytes = 0;
-};
-
-} // namespace asiows
 
 namespace asiows::detail {
 
