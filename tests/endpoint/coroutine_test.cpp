@@ -118,6 +118,77 @@ TEST_CASE("coroutine style: async_connect without reconnect reports a refused co
   CHECK(waited == asio::error::operation_aborted);
 }
 
+TEST_CASE("coroutine style: async_connect refuses a URL it cannot use through its handler, later, and stays idle") {
+  asio::io_context io;
+  asiows::client client(io);
+  std::vector<asiows::error_code> results;
+  const auto record = [&](asiows::error_code ec, connection_ptr c) {
+    CHECK_FALSE(c);
+    results.push_back(ec);
+  };
+  client.async_connect("http://example.com/", record);
+  client.async_connect("wss://example.com/", record); // no enable_wss
+  CHECK(results.empty());                              // never inside the call
+  REQUIRE(run_until(io, [&] { return results.size() == 2; }));
+  CHECK(results[0] == asiows::error::invalid_url);
+  CHECK(results[1] == std::errc::protocol_not_supported);
+  // Neither started anything: the client may connect.
+  CHECK_FALSE(client.connect("ws://127.0.0.1:" + std::to_string(free_port(io)) + "/"));
+}
+
+TEST_CASE("coroutine style: a server keeps no connection before async_accept, then 64 for it, and refuses more with 1013") {
+  asio::io_context io;
+  asiows::server server(io);
+  REQUIRE_FALSE(server.listen("127.0.0.1", 0));
+  const std::string url = "ws://127.0.0.1:" + std::to_string(server.port());
+  std::vector<std::uint16_t> close_codes;
+  std::size_t opened = 0;
+  std::vector<std::unique_ptr<asiows::client<>>> clients;
+  const auto connect = [&](const std::string& path) {
+    asiows::client_config<> config;
+    config.on_open = [&](const connection_ptr&) { ++opened; };
+    config.on_close = [&](const connection_ptr&, std::uint16_t code, std::string_view) { close_codes.push_back(code); };
+    clients.push_back(std::make_unique<asiows::client<>>(io, std::move(config)));
+    REQUIRE_FALSE(clients.back()->connect(url + path));
+  };
+
+  // Before the first async_accept, a server keeps nothing for it: 70 open and stay open.
+  for (int i = 0; i < 70; ++i) connect("/before");
+  REQUIRE(run_until(io, [&] { return opened == 70; }));
+  run_for(io, std::chrono::milliseconds(50));
+  CHECK(close_codes.empty());
+
+  // The first async_accept waits for the next connection, not one of those.
+  std::string accepted_path;
+  server.async_accept([&](asiows::error_code ec, connection_ptr c) {
+    REQUIRE_FALSE(ec);
+    accepted_path = c->path();
+  });
+  run_for(io, std::chrono::milliseconds(50));
+  CHECK(accepted_path.empty());
+  connect("/after");
+  REQUIRE(run_until(io, [&] { return !accepted_path.empty(); }));
+  CHECK(accepted_path == "/after");
+
+  // Nobody takes the next ones: 64 wait, the 65th is closed with Try Again Later.
+  for (int i = 0; i < 65; ++i) connect("/waiting");
+  REQUIRE(run_until(io, [&] { return close_codes.size() == 1; }));
+  run_for(io, std::chrono::milliseconds(50));
+  CHECK(close_codes == std::vector<std::uint16_t>{asiows::close_code::try_again_later});
+  std::size_t taken = 0;
+  std::function<void()> take = [&] {
+    server.async_accept([&](asiows::error_code ec, connection_ptr c) {
+      if (ec) return;
+      CHECK(c->path() == "/waiting");
+      if (++taken < 64) take();
+    });
+  };
+  take();
+  REQUIRE(run_until(io, [&] { return taken == 64; }));
+  server.shutdown();
+  REQUIRE(run_until(io, [&] { return close_codes.size() == 1 + 70 + 1 + 64; }));
+}
+
 #if defined(ASIOWS_HAS_CO_AWAIT)
 #include "test_asio.hpp"
 
