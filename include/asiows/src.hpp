@@ -4,9 +4,7 @@
 /// of them (a src.cpp of its own, say). It compiles server<> and client<>
 /// (and, with ASIOWS_ENABLE_SSL, their wss members) there once; the other
 /// units then see only declarations and compile in a fraction of the time.
-///
-///   // asiows_src.cpp
-///   #include <asiows/src.hpp>
+/// A file of its own holding that one line is the usual way: `asiows_src.cpp`.
 ///
 /// server<UserData> and client<UserData> with a UserData of yours are still
 /// compiled where they are used, as in the header-only build.
