@@ -1,10 +1,10 @@
 /// \file
 /// The separately compiled part of asiows: with ASIOWS_SEPARATE_COMPILATION
 /// defined for every translation unit, include this header in exactly one
-/// of them (a src.cpp of its own, say). It compiles server<> and client<>
-/// (and, with ASIOWS_ENABLE_SSL, their wss members) there once; the other
-/// units then see only declarations and compile in a fraction of the time.
-/// A file of its own holding that one line is the usual way: `asiows_src.cpp`.
+/// of them (usually a file holding that one line, `asiows_src.cpp`). It
+/// compiles server<void> and client<void> (and, with ASIOWS_ENABLE_SSL, their
+/// wss members) there, once; the other units, where they are declared extern
+/// template, compile none of their code and take a fraction of the time.
 ///
 /// server<UserData> and client<UserData> with a UserData of yours are still
 /// compiled where they are used, as in the header-only build.
