@@ -1,7 +1,8 @@
 /// \file
 /// The definitions of client<>'s members (see <asiows/client.hpp>): resolving,
-/// connecting, the handshakes, reconnecting. Included by client.hpp, or, with
-/// ASIOWS_SEPARATE_COMPILATION, by <asiows/src.hpp> in one translation unit.
+/// connecting, the handshakes, reconnecting. Included by client.hpp; with
+/// ASIOWS_SEPARATE_COMPILATION, client<void>'s are compiled only where
+/// <asiows/src.hpp> is included.
 #ifndef ASIOWS_IMPL_CLIENT_HPP
 #define ASIOWS_IMPL_CLIENT_HPP
 

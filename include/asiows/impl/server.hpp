@@ -1,7 +1,8 @@
 /// \file
 /// The definitions of server<>'s members (see <asiows/server.hpp>): the accept
-/// loop, the upgrade, plain HTTP, shutdown. Included by server.hpp, or, with
-/// ASIOWS_SEPARATE_COMPILATION, by <asiows/src.hpp> in one translation unit.
+/// loop, the upgrade, plain HTTP, shutdown. Included by server.hpp; with
+/// ASIOWS_SEPARATE_COMPILATION, server<void>'s are compiled only where
+/// <asiows/src.hpp> is included.
 #ifndef ASIOWS_IMPL_SERVER_HPP
 #define ASIOWS_IMPL_SERVER_HPP
 
