@@ -1,7 +1,7 @@
 // The state of a stream<NextLayer>, shared by its pending operations: each
 // holds a shared_ptr to it, so destroying the stream while operations are
-// pending is safe (they complete with operation_aborted). Timer handlers hold
-// a weak_ptr and do nothing once the stream is gone.
+// pending is safe (they complete with operation_aborted). Its deadline is kept
+// by the context's deadline_service, which holds no reference to it.
 #ifndef ASIOWS_DETAIL_STREAM_IMPL_HPP
 #define ASIOWS_DETAIL_STREAM_IMPL_HPP
 
@@ -11,6 +11,7 @@
 #include <asiows/core/server_handshake.hpp>
 #include <asiows/core/detail/read_block.hpp>
 #include <asiows/detail/control_observer.hpp>
+#include <asiows/detail/deadline_service.hpp>
 #include <asiows/detail/op_allocator.hpp>
 #include <asiows/detail/write_lock.hpp>
 
@@ -104,14 +105,19 @@ struct buffers_view {
 };
 
 template <class NextLayer>
-struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
+struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>>, deadline_owner {
   using clock = std::chrono::steady_clock;
 
   template <class... Args>
   explicit stream_impl(const options& opts, Args&&... args)
       : next_layer(std::forward<Args>(args)...),
         settings(opts),
-        timer(next_layer.get_executor()) {}
+        deadlines(&deadline_service::of(next_layer.get_executor())) {}
+
+  ~stream_impl() { deadlines->clear(*this); }
+
+  stream_impl(const stream_impl&) = delete;
+  stream_impl& operator=(const stream_impl&) = delete;
 
   NextLayer next_layer;
   options settings;
@@ -134,7 +140,7 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
 
   // The one deadline: handshake, then idle/keepalive, then close.
   enum class deadline { none, handshake, idle, closing };
-  asio::steady_timer timer;
+  deadline_service* deadlines;
   deadline timer_purpose = deadline::none;
   std::uint64_t timer_generation = 0;
   clock::time_point last_received = clock::now();
@@ -335,20 +341,29 @@ struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>> {
   void cancel_timer() {
     ++timer_generation;
     timer_purpose = deadline::none;
-    timer.cancel();
+    deadlines->clear(*this);
   }
 
   void arm_timer(deadline purpose, clock::duration after) {
-    cancel_timer();
-    if (after <= clock::duration::zero() || transport_closed) return;
+    ++timer_generation;
+    timer_purpose = deadline::none;
+    if (after <= clock::duration::zero() || transport_closed) return deadlines->clear(*this);
     timer_purpose = purpose;
-    timer.expires_after(after);
-    // Pending as long as the connection is idle: in a block of its own size.
-    timer.async_wait(asio::bind_allocator(op_allocator<void>(), [weak = this->weak_from_this(), generation = timer_generation](error_code ec) {
-      auto self = weak.lock();
-      if (!self || ec || generation != self->timer_generation) return;
-      self->on_deadline();
-    }));
+    deadlines->set(*this, clock::now() + after, timer_generation, next_layer.get_executor());
+  }
+
+  std::shared_ptr<deadline_owner> keep_alive() noexcept override {
+    std::shared_ptr<stream_impl> self = this->weak_from_this().lock();
+    if (!self) return {};
+    return {std::move(self), static_cast<deadline_owner*>(this)};
+  }
+
+  // The deadline armed with `generation` came: acted on in the stream's executor, unless re-armed or cancelled since.
+  void expire(std::uint64_t generation) override {
+    asio::post(next_layer.get_executor(),
+               asio::bind_allocator(op_allocator<void>(), [self = this->shared_from_this(), generation] {
+                 if (generation == self->timer_generation) self->on_deadline();
+               }));
   }
 
   void start_handshake_timer() { arm_timer(deadline::handshake, settings.handshake_timeout); }
