@@ -19,7 +19,7 @@ using namespace std::chrono_literals;
 namespace {
 
 // Notes each expiry it is handed: its name and the generation it was set with.
-class recording_owner : public deadline_owner, public std::enable_shared_from_this<recording_owner> {
+class recording_owner final : public deadline_owner, public std::enable_shared_from_this<recording_owner> {
 public:
   recording_owner(deadline_service& service, int name, std::vector<std::pair<int, std::uint64_t>>& expired)
       : service_(service), name_(name), expired_(expired) {}

@@ -105,7 +105,7 @@ struct buffers_view {
 };
 
 template <class NextLayer>
-struct stream_impl : std::enable_shared_from_this<stream_impl<NextLayer>>, deadline_owner {
+struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>, deadline_owner {
   using clock = std::chrono::steady_clock;
 
   template <class... Args>
