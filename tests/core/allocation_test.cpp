@@ -49,3 +49,26 @@ TEST_CASE("encoding and decoding allocate nothing per message once warm") {
     CHECK(during == 0);
   }
 }
+
+TEST_CASE("a control frame that arrives whole is read where it is; one split across reads borrows room until reported") {
+  asiows::protocol client(asiows::role::client), server(asiows::role::server);
+  std::vector<std::uint8_t> wire;
+  REQUIRE_FALSE(client.serialize_pong("beat", 4, wire));
+
+  long before = test::allocations.load();
+  asiows::event ev = server.receive(wire.data(), wire.size());
+  CHECK(test::allocations.load() - before == 0);
+  REQUIRE(ev.type == asiows::event_type::pong);
+  CHECK(ev.text() == "beat");
+  CHECK(ev.data == wire.data() + wire.size() - 4); // unmasked in the input, not copied
+
+  wire.clear();
+  REQUIRE_FALSE(client.serialize_pong("beat", 4, wire));
+  before = test::allocations.load();
+  ev = server.receive(wire.data(), wire.size() - 2);
+  CHECK(ev.type == asiows::event_type::need_more);
+  ev = server.receive(wire.data() + wire.size() - 2, 2);
+  REQUIRE(ev.type == asiows::event_type::pong);
+  CHECK(ev.text() == "beat");
+  CHECK(test::allocations.load() - before == 1); // the payload gathered from two reads
+}

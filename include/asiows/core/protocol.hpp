@@ -7,8 +7,9 @@
 /// returns one event and how many bytes it consumed. Payloads are unmasked in
 /// place and returned as views into that buffer, so message data is never
 /// copied here: a message arrives as one or more `message_data` events, the
-/// last with message_complete set. Only a frame header split across reads (up
-/// to 14 bytes) and a control frame's payload (up to 125 bytes) are kept inside.
+/// last with message_complete set. Only what comes split across reads is kept
+/// inside: a frame header (up to 14 bytes), and a control frame's payload (up to
+/// 125 bytes, held until that frame is reported).
 ///
 /// Sending. serialize_*() append whole frames to a caller's buffer;
 /// prepare_data_frame() gives just a frame header, so a caller can write the
@@ -143,6 +144,7 @@ public:
       inflated_spent_ = false;
       inflated_.release();
     }
+    if (control_split_ && reading_header_) control_split_.reset(); // the frame it gathered was reported
     if (state_ == close_state::closed || state_ == close_state::failed) return need_more(size);
     for (;;) {
       if (reading_header_) {
@@ -156,16 +158,26 @@ public:
       const std::size_t available =
           static_cast<std::size_t>(std::min<std::uint64_t>(frame_remaining_, size - position));
       if (is_control(frame_.op)) {
-        if (available > 0) std::memcpy(control_payload_.data() + control_size_, data + position, available);
+        if (control_size_ == 0 && available == frame_remaining_) { // all here: unmasked where it is
+          std::uint8_t* payload = data + position;
+          if (frame_.masked) apply_mask(payload, available, frame_.key, 0);
+          position += available;
+          frame_remaining_ = 0;
+          reading_header_ = true;
+          return finish_control_frame(payload, available, position, size);
+        }
+        // Split across reads: gathered in a buffer held only until the frame is whole.
+        if (!control_split_) control_split_ = std::make_unique<std::array<std::uint8_t, max_control_payload>>();
+        std::uint8_t* gathered = control_split_->data();
+        if (available > 0) std::memcpy(gathered + control_size_, data + position, available);
         if (frame_.masked)
-          mask_offset_ = static_cast<std::uint8_t>(
-              apply_mask(control_payload_.data() + control_size_, available, frame_.key, mask_offset_));
+          mask_offset_ = static_cast<std::uint8_t>(apply_mask(gathered + control_size_, available, frame_.key, mask_offset_));
         control_size_ = static_cast<std::uint8_t>(control_size_ + available);
         position += available;
         frame_remaining_ -= available;
         if (frame_remaining_ > 0) return need_more(size);
         reading_header_ = true;
-        return finish_control_frame(position, size);
+        return finish_control_frame(gathered, control_size_, position, size);
       }
       if (receiving_compressed_) {
         const event inflated = inflate_piece(data, size, position, available);
@@ -521,14 +533,16 @@ private:
     return {};
   }
 
-  event finish_control_frame(std::size_t position, std::size_t size) {
+  // Reports a whole control frame whose unmasked payload is at `payload`.
+  event finish_control_frame(const std::uint8_t* payload, std::size_t payload_size, std::size_t position,
+                             std::size_t size) {
     event result;
     result.consumed = position;
-    result.data = control_payload_.data();
-    result.size = control_size_;
+    result.data = payload;
+    result.size = payload_size;
     if (frame_.op == opcode::ping) {
       result.type = event_type::ping;
-      if (state_ == close_state::open) owed_pongs_.push(control_payload_.data(), control_size_); // none after our Close
+      if (state_ == close_state::open) owed_pongs_.push(payload, payload_size); // none after our Close
       return result;
     }
     if (frame_.op == opcode::pong) {
@@ -538,12 +552,12 @@ private:
     // Close (RFC 6455 5.5.1): no payload, or a 2-byte code and a UTF-8 reason.
     result.type = event_type::close;
     result.close_code = close_code::no_status;
-    if (control_size_ == 1) return fail(error::bad_close_payload, size);
-    if (control_size_ >= 2) {
-      result.close_code = static_cast<std::uint16_t>(control_payload_[0] << 8 | control_payload_[1]);
+    if (payload_size == 1) return fail(error::bad_close_payload, size);
+    if (payload_size >= 2) {
+      result.close_code = static_cast<std::uint16_t>(payload[0] << 8 | payload[1]);
       if (!is_valid_wire_close_code(result.close_code)) return fail(error::bad_close_code, size);
-      result.data = control_payload_.data() + 2;
-      result.size = control_size_ - 2u;
+      result.data = payload + 2;
+      result.size = payload_size - 2u;
       if (!is_valid_utf8(result.data, result.size)) return fail(error::invalid_close_reason, size);
     }
     if (state_ == close_state::open) {
@@ -644,7 +658,8 @@ private:
   bool compress_outgoing_ = false; ///< compression agreed, and with a window we can compress with
   bool compress_next_ = false;     ///< the message being framed is compressed
   std::array<std::uint8_t, max_frame_header_size> header_buffer_{};
-  std::array<std::uint8_t, max_control_payload> control_payload_{};
+  /// A control frame's payload that came split across reads; none otherwise.
+  std::unique_ptr<std::array<std::uint8_t, max_control_payload>> control_split_;
   std::uint8_t header_buffered_ = 0;
   std::uint8_t control_size_ = 0;
   std::uint8_t mask_offset_ = 0;
