@@ -175,6 +175,39 @@ TEST_CASE("a pipelined echo over TCP allocates nothing per message once warm") {
   CHECK(during == 0);
 }
 
+TEST_CASE("a quiet stream gives its write buffers back; a busy one keeps them") {
+  asio::io_context io;
+  auto [server_socket, client_socket] = test::connected_pair(io);
+  asiows::options quick_keepalive;
+  quick_keepalive.keepalive_interval = std::chrono::milliseconds(200); // the idle deadline comes quickly
+  quick_keepalive.idle_timeout = std::chrono::milliseconds(0);
+  ws_stream server(std::move(server_socket));
+  server.set_options(quick_keepalive);
+  ws_stream client(std::move(client_socket));
+  bool accepted = false, connected = false;
+  server.async_accept([&](asiows::error_code ec) { accepted = !ec; });
+  client.async_handshake("127.0.0.1", "/", [&](asiows::error_code ec) { connected = !ec; });
+  run_until(io, connected);
+  run_until(io, accepted);
+
+  // The allocations of one message written by the server (the client does not read: it waits in the socket).
+  const std::string payload(100, 'p');
+  const auto allocations_of_a_write = [&] {
+    bool written = false;
+    const long before = test::allocations.load();
+    server.async_write(message_kind::text, asio::buffer(payload), [&](asiows::error_code ec, std::size_t) { written = !ec; });
+    run_until(io, written);
+    return test::allocations.load() - before;
+  };
+  allocations_of_a_write(); // warm: the buffers are made
+  CHECK(allocations_of_a_write() == 0);
+  // Quiet for longer than the keepalive interval: a ping goes out, and the buffers go back.
+  io.run_for(std::chrono::milliseconds(600));
+  io.restart();
+  CHECK(allocations_of_a_write() > 0); // made again
+  CHECK(allocations_of_a_write() == 0);
+}
+
 namespace {
 
 struct allocation_counts {

@@ -33,8 +33,8 @@ public:
       } else if (!(result_ = s.begin_write())) {
         s.refill_control_out();
         result_ = serialize(s);
-        if (!result_ || !s.control_out.empty()) {
-          ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+        if (!result_ || !s.out().control_out.empty()) {
+          ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.out().control_out), std::move(self));
           did_io_ = true;
         }
         if (const error_code ended = s.end_write(ec); !result_) result_ = ended;
@@ -59,12 +59,12 @@ private:
   error_code serialize(stream_impl<NextLayer>& s) {
     switch (op_) {
     case opcode::ping: {
-      const error_code failure = s.engine->serialize_ping(payload_.data(), payload_.size(), s.control_out);
+      const error_code failure = s.engine->serialize_ping(payload_.data(), payload_.size(), s.out().control_out);
       if (!failure) s.note_ping_sent();
       return failure;
     }
-    case opcode::pong: return s.engine->serialize_pong(payload_.data(), payload_.size(), s.control_out);
-    default: return s.engine->serialize_close(code_, payload_, s.control_out);
+    case opcode::pong: return s.engine->serialize_pong(payload_.data(), payload_.size(), s.out().control_out);
+    default: return s.engine->serialize_close(code_, payload_, s.out().control_out);
     }
   }
 

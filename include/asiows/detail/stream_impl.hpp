@@ -133,10 +133,19 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   // One write to the next layer at a time: operations that find the lock
   // taken wait in line (writer.async_lock), and are handed it in turn.
   write_lock writer;
-  std::vector<std::uint8_t> control_out;     // control frames being written
-  std::vector<std::uint8_t> scratch;         // masked payloads; a batch's headers and short payloads
-  std::vector<asio::const_buffer> gather;    // the buffers of the current write
-  std::vector<std::uint8_t> flat;            // a message's buffers made contiguous, to compress it
+  // The buffers of writes, used by the holder of the write lock. Made by the
+  // first write and kept while the connection is busy; given back when it goes
+  // quiet (the idle deadline), so an idle connection holds none.
+  struct write_buffers {
+    std::vector<std::uint8_t> control_out;  // control frames being written
+    std::vector<std::uint8_t> scratch;      // masked payloads; a batch's headers and short payloads
+    std::vector<asio::const_buffer> gather; // the buffers of the current write
+    std::vector<std::uint8_t> flat;         // a message's buffers made contiguous, to compress it
+  };
+  write_buffers& out() {
+    if (!write_buffers_) write_buffers_ = std::make_unique<write_buffers>();
+    return *write_buffers_;
+  }
 
   // The one deadline: handshake, then idle/keepalive, then close.
   enum class deadline { none, handshake, idle, closing };
@@ -306,7 +315,7 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   void flush_control_in_background() {
     if (transport_closed || !engine || !engine->has_pending_control() || !writer.try_lock()) return;
     refill_control_out();
-    asio::async_write(next_layer, asio::buffer(control_out),
+    asio::async_write(next_layer, asio::buffer(out().control_out),
                       [self = this->shared_from_this()](error_code ec, std::size_t) {
                         self->writer.unlock();
                         if (ec) return self->close_transport();
@@ -317,6 +326,7 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   // Fills control_out with the replies the protocol owes (pongs, and the Close once released), if any.
   void refill_control_out() {
     if (close_held()) return refill_pongs_out();
+    std::vector<std::uint8_t>& control_out = out().control_out;
     control_out.resize(engine ? engine->pending_control_size() : 0);
     if (!control_out.empty()) control_out.resize(engine->take_pending_control(control_out.data()));
   }
@@ -324,16 +334,21 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   // Fills control_out with the owed pongs only, for a write of data: an owed
   // Close waits until that data is out (the replies it carries come first).
   void refill_pongs_out() {
+    std::vector<std::uint8_t>& control_out = out().control_out;
     control_out.resize(engine ? engine->pending_control_size() : 0);
     if (!control_out.empty()) control_out.resize(engine->take_owed_pongs(control_out.data()));
   }
 
-  buffers_view gathered() const noexcept { return {gather.data(), gather.data() + gather.size()}; }
+  buffers_view gathered() {
+    const std::vector<asio::const_buffer>& gather = out().gather;
+    return {gather.data(), gather.data() + gather.size()};
+  }
 
   // Starts the gather list of a write with control_out, so owed replies go first.
   void gather_control_first() {
-    gather.clear();
-    if (!control_out.empty()) gather.push_back(asio::buffer(control_out));
+    write_buffers& buffers = out();
+    buffers.gather.clear();
+    if (!buffers.control_out.empty()) buffers.gather.push_back(asio::buffer(buffers.control_out));
   }
 
   // ---- the deadline ----
@@ -399,17 +414,19 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
           buffers_released = true;
         }
       }
+      release_write_buffers_if_unused();
       if (settings.keepalive_interval.count() > 0 && since >= settings.keepalive_interval &&
           !keepalive_ping_outstanding && engine && engine->state() == close_state::open && writer.try_lock()) {
         keepalive_ping_outstanding = true;
         refill_control_out();
-        engine->serialize_ping(nullptr, 0, control_out);
+        engine->serialize_ping(nullptr, 0, out().control_out);
         note_ping_sent();
-        asio::async_write(next_layer, asio::buffer(control_out),
+        asio::async_write(next_layer, asio::buffer(out().control_out),
                           [self = this->shared_from_this()](error_code ec, std::size_t) {
                             self->writer.unlock();
                             if (ec) return self->close_transport();
                             self->flush_or_close(); // pongs that fell due meanwhile
+                            self->release_write_buffers_if_unused(); // the ping's, still quiet
                           });
       }
       return start_idle_timer();
@@ -417,6 +434,11 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
     case deadline::none:
       return;
     }
+  }
+
+  // On a quiet connection: the write buffers go back, unless a write holds them.
+  void release_write_buffers_if_unused() noexcept {
+    if (!writer.held()) write_buffers_.reset();
   }
 
   // Called for every read that brought bytes. The timer is not moved here (that
@@ -433,6 +455,7 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   }
 
 private:
+  std::unique_ptr<write_buffers> write_buffers_;
   std::size_t read_begin_ = 0; // [read_begin_, read_end_) of read_buffer: received, not yet parsed
   std::size_t read_end_ = 0;
 };

@@ -29,13 +29,16 @@ struct discard_sink {};
 template <class NextLayer, class Sink>
 class buffered_parser {
 public:
-  enum class outcome { need_read, done, closing };
+  enum class outcome : std::uint8_t { need_read, done, closing };
 
   // Whether growing the sink leaves the new bytes uninitialised, so room for a
   // whole frame costs nothing until it is filled.
   static constexpr bool sink_grows_uninitialised = std::is_same_v<Sink, message_dynamic_buffer>;
 
   buffered_parser(Sink sink, bool return_after_piece) : sink_(std::move(sink)), return_after_piece_(return_after_piece) {}
+
+  // A read straight into the sink asks for at most this much (reserved_ holds it).
+  static constexpr std::size_t in_place_socket_limit = 4 * 1024 * 1024;
 
   // Parses what is buffered; gives the read buffer back if nothing is left in it.
   outcome parse(stream_impl<NextLayer>& s) {
@@ -58,7 +61,7 @@ public:
       const std::size_t old_size = sink_.size();
       if (wanted > sink_.max_size() - old_size) return {};
       sink_.grow(wanted);
-      reserved_ = wanted;
+      reserved_ = static_cast<std::uint32_t>(wanted);
       return sink_.data(old_size, wanted);
     }
   }
@@ -154,11 +157,12 @@ private:
     }
   }
 
+  // Ordered, and reserved_ sized, to keep a pending read small: it waits for every idle connection.
   Sink sink_;
-  bool return_after_piece_;
-  std::size_t reserved_ = 0; // sink bytes grown for a read straight into it
-  std::size_t transferred_ = 0;
   error_code result_;
+  std::size_t transferred_ = 0;
+  std::uint32_t reserved_ = 0; // sink bytes grown for a read straight into it (at most in_place_socket_limit)
+  bool return_after_piece_;
 };
 
 template <class NextLayer, class Sink>
@@ -245,7 +249,7 @@ public:
           if (!ec) {
             if (!s.transport_closed && s.engine->has_pending_control()) {
               s.refill_control_out();
-              ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.control_out), std::move(self));
+              ASIOWS_CORO_YIELD asio::async_write(s.next_layer, asio::buffer(s.out().control_out), std::move(self));
               if (ec) s.close_transport();
             }
             s.writer.unlock();
@@ -303,10 +307,11 @@ private:
       // grows is given only what the socket holds (asked with FIONREAD).
       std::size_t readable = 0;
       if (!ec && s.engine->payload_ahead() >= in_place_minimum)
-        readable = parser_type::sink_grows_uninitialised ? in_place_socket_limit : s.next_layer.available(ec);
+        readable = parser_type::sink_grows_uninitialised ? parser_type::in_place_socket_limit
+                                                          : std::min(s.next_layer.available(ec), parser_type::in_place_socket_limit);
       if (!ec) {
         const asio::mutable_buffer target = read_target(s, readable);
-        asked_ = target.size();
+        asked_ = static_cast<std::uint32_t>(target.size());
         bytes = s.next_layer.read_some(target, ec);
       }
       if (ec == asio::error::would_block || ec == asio::error::try_again) {
@@ -339,18 +344,16 @@ private:
   // How much a read into the caller's buffer asks for when it cannot know
   // what has arrived (a TLS record carries at most 16 KiB). A socket asks for all it has.
   static constexpr std::size_t in_place_chunk = 16 * 1024;
-  // The most a socket read into the caller's buffer asks for at once.
-  static constexpr std::size_t in_place_socket_limit = 4 * 1024 * 1024;
-
-  std::shared_ptr<stream_impl<NextLayer>> impl_;
-  parser_type parser_;
+  // The small members first, beside asio::coroutine's int: a pending read waits for every idle connection.
   bool owns_read_ = false;
   bool did_io_ = false;
   bool in_place_ = false;   // the read in flight goes into the caller's buffer
   bool read_again_ = false; // try the socket again before waiting
   bool first_try_ = false;  // the next socket read is this operation's speculative first
-  std::size_t asked_ = 0;   // the room the last socket read offered
   outcome outcome_ = outcome::need_read;
+  std::uint32_t asked_ = 0; // the room the last socket read offered (reads ask for at most 4 MiB)
+  std::shared_ptr<stream_impl<NextLayer>> impl_;
+  parser_type parser_;
 };
 
 // stream<NextLayer>::try_read: a message message_ready() found already

@@ -82,13 +82,14 @@ public:
   }
 
 private:
-  // Fills s.gather with the next write: owed control frames (between frames
+  // Fills the stream's gather list with the next write: owed control frames (between frames
   // only), a frame header when a frame starts, and payload bytes.
   bool next_batch(stream_impl<NextLayer>& s) {
+    auto& out = s.out();
     if (sent_ == 0 && fin_ && !s.engine->sending_message() && s.engine->will_compress(total_, mode_))
       return compressed_batch(s);
     if (frame_left_ != 0) {
-      s.gather.clear(); // the rest of a frame: nothing may go between its bytes
+      out.gather.clear(); // the rest of a frame: nothing may go between its bytes
     } else {
       s.refill_pongs_out();
       const std::size_t remaining = total_ - sent_;
@@ -101,26 +102,26 @@ private:
       }
       // The header goes out from the stream's storage, after the owed pongs, never from this
       // operation's: the operation moves between the steps of a write the next layer takes in pieces.
-      s.control_out.insert(s.control_out.end(), prefix_.bytes.data(), prefix_.bytes.data() + prefix_.size);
+      out.control_out.insert(out.control_out.end(), prefix_.bytes.data(), prefix_.bytes.data() + prefix_.size);
       s.gather_control_first();
       frame_left_ = frame_size;
       mask_offset_ = 0;
     }
     if (!prefix_.masked) {
       for_each_slice(buffers_, sent_, frame_left_,
-                     [&](const std::uint8_t* data, std::size_t size) { s.gather.push_back(asio::buffer(data, size)); });
+                     [&](const std::uint8_t* data, std::size_t size) { out.gather.push_back(asio::buffer(data, size)); });
       sent_ += frame_left_;
       frame_left_ = 0;
       return true;
     }
     const std::size_t chunk = std::min(frame_left_, mask_chunk_size);
-    s.scratch.resize(chunk);
+    out.scratch.resize(chunk);
     std::size_t filled = 0;
     for_each_slice(buffers_, sent_, chunk, [&](const std::uint8_t* data, std::size_t size) {
-      mask_offset_ = copy_masked(s.scratch.data() + filled, data, size, prefix_.key, mask_offset_);
+      mask_offset_ = copy_masked(out.scratch.data() + filled, data, size, prefix_.key, mask_offset_);
       filled += size;
     });
-    if (chunk > 0) s.gather.push_back(asio::buffer(s.scratch.data(), chunk));
+    if (chunk > 0) out.gather.push_back(asio::buffer(out.scratch.data(), chunk));
     sent_ += chunk;
     frame_left_ -= chunk;
     return true;
@@ -128,6 +129,7 @@ private:
 
   // A whole message to compress: compressed and framed by the protocol into scratch, one write.
   bool compressed_batch(stream_impl<NextLayer>& s) {
+    auto& out = s.out();
     s.refill_pongs_out();
     s.gather_control_first();
     const std::uint8_t* data = nullptr;
@@ -135,16 +137,16 @@ private:
         std::next(asio::buffer_sequence_begin(buffers_)) == asio::buffer_sequence_end(buffers_)) {
       data = static_cast<const std::uint8_t*>(asio::const_buffer(*asio::buffer_sequence_begin(buffers_)).data());
     } else {
-      s.flat.resize(total_);
-      asio::buffer_copy(asio::buffer(s.flat), buffers_);
-      data = s.flat.data();
+      out.flat.resize(total_);
+      asio::buffer_copy(asio::buffer(out.flat), buffers_);
+      data = out.flat.data();
     }
-    s.scratch.clear();
-    if (auto failure = s.engine->serialize_message(kind_, data, total_, s.scratch, mode_)) {
+    out.scratch.clear();
+    if (auto failure = s.engine->serialize_message(kind_, data, total_, out.scratch, mode_)) {
       result_ = failure;
       return false;
     }
-    s.gather.push_back(asio::buffer(s.scratch));
+    out.gather.push_back(asio::buffer(out.scratch));
     sent_ = total_;
     frame_left_ = 0;
     return true;
@@ -203,21 +205,22 @@ public:
   }
 
 private:
-  // Fills s.gather with the whole batch; an error when a frame may not be sent.
+  // Fills the stream's gather list with the whole batch; an error when a frame may not be sent.
   error_code build(stream_impl<NextLayer>& s) {
+    auto& buffers = s.out();
     s.refill_pongs_out();
-    s.scratch.clear();
+    buffers.scratch.clear();
     if (compresses_any(s)) {
       // The protocol frames (and compresses, as each message's mode says) every message into scratch.
       for (std::size_t m = 0; m < count_; ++m) {
         const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data());
         if (auto failure = s.engine->serialize_message(messages_[m].kind, payload, messages_[m].payload.size(),
-                                                       s.scratch, messages_[m].compress))
+                                                       buffers.scratch, messages_[m].compress))
           return failure;
         payload_bytes_ += messages_[m].payload.size();
       }
       s.gather_control_first();
-      s.gather.push_back(asio::buffer(s.scratch));
+      buffers.gather.push_back(asio::buffer(buffers.scratch));
       return {};
     }
     // Frame headers, a client's masked payloads and short payloads are
@@ -230,26 +233,26 @@ private:
     for_each_frame([&](std::size_t, std::size_t, std::size_t piece, bool) {
       scratch_size += frame_header_size(piece, masked) + (copies_payload(masked, piece) ? piece : 0);
     });
-    s.scratch.resize(scratch_size);
+    buffers.scratch.resize(scratch_size);
     s.gather_control_first();
     std::size_t used = 0;
     error_code failure;
-    const auto append = [&s](const std::uint8_t* data, std::size_t size) {
-      if (!s.gather.empty()) {
-        asio::const_buffer& last = s.gather.back();
+    const auto append = [&buffers](const std::uint8_t* data, std::size_t size) {
+      if (!buffers.gather.empty()) {
+        asio::const_buffer& last = buffers.gather.back();
         if (static_cast<const std::uint8_t*>(last.data()) + last.size() == data) {
           last = asio::const_buffer(last.data(), last.size() + size);
           return;
         }
       }
-      s.gather.push_back(asio::buffer(data, size));
+      buffers.gather.push_back(asio::buffer(data, size));
     };
     for_each_frame([&](std::size_t m, std::size_t offset, std::size_t piece, bool fin) {
       if (failure) return;
       frame_prefix prefix;
       if ((failure = s.engine->prepare_data_frame(messages_[m].kind, piece, fin, prefix))) return;
       const auto* payload = static_cast<const std::uint8_t*>(messages_[m].payload.data()) + offset;
-      std::uint8_t* out = s.scratch.data() + used;
+      std::uint8_t* out = buffers.scratch.data() + used;
       std::memcpy(out, prefix.bytes.data(), prefix.size);
       std::size_t copied = prefix.size;
       if (prefix.masked) {
