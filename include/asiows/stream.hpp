@@ -77,7 +77,7 @@ public:
 
   /// Constructs the next layer from `args` (e.g. an io_context, or a socket to move in).
   template <class... Args>
-  explicit stream(Args&&... args) : impl_(std::make_shared<impl_type>(options{}, std::forward<Args>(args)...)) {}
+  explicit stream(Args&&... args) : impl_(std::make_shared<impl_type>(std::forward<Args>(args)...)) {}
 
   /// Takes the other's connection; the other is left without one.
   stream(stream&&) noexcept = default;
@@ -103,9 +103,15 @@ public:
   const NextLayer& next_layer() const noexcept { return impl_->next_layer; }
 
   /// Limits and timeouts; set them before the handshake.
-  void set_options(const options& opts) { impl_->settings = opts; }
+  void set_options(const options& opts) { impl_->shared_settings = std::make_shared<const options>(opts); }
+  /// The same, shared with other streams rather than copied: many connections
+  /// with one set of options hold one copy of them (the endpoints do this).
+  /// Null restores the defaults.
+  void set_options(std::shared_ptr<const options> opts) {
+    impl_->shared_settings = opts ? std::move(opts) : detail::default_options();
+  }
   /// The limits and timeouts in force.
-  const options& get_options() const noexcept { return impl_->settings; }
+  const options& get_options() const noexcept { return impl_->settings(); }
 
   /// True after the opening handshake until the close handshake starts or the connection fails.
   bool is_open() const noexcept {

@@ -773,3 +773,25 @@ TEST_CASE("stream: async_read into a message_buffer, small and large messages, t
     CHECK(message.view() == sent);
   }
 }
+
+TEST_CASE("stream: options shared by several streams hold for each, and null gives the defaults back") {
+  auto limits = std::make_shared<asiows::options>();
+  limits->max_message_size = 8;
+  echo_fixture first, second;
+  first.client->set_options(limits);
+  second.client->set_options(limits);
+  CHECK(&first.client->get_options() == &second.client->get_options()); // one copy for both
+  for (echo_fixture* f : {&first, &second}) {
+    f->handshake();
+    CHECK(f->echo(message_kind::text, "short") == "short");
+    const std::string longer(20, 'x');
+    REQUIRE_FALSE(run(f->io, [&](auto done) { f->client->async_write(message_kind::text, asio::buffer(longer), done); }).error);
+    std::string reply;
+    const auto read_error = run(f->io, [&](auto done) { f->client->async_read(asio::dynamic_buffer(reply), done); }).error;
+    CHECK(read_error == asiows::error::message_too_big); // the shared limit, not the default 16 MiB
+  }
+  ws_stream fresh{tcp::socket(first.io)};
+  fresh.set_options(limits);
+  fresh.set_options(std::shared_ptr<const asiows::options>());
+  CHECK(fresh.get_options().max_message_size == asiows::options{}.max_message_size);
+}

@@ -52,13 +52,15 @@ struct endpoint_shared {
       : on_open(std::move(config.on_open)), on_message(std::move(config.on_message)),
         on_close(std::move(config.on_close)), on_error(std::move(config.on_error)),
         on_drain(std::move(config.on_drain)), on_ping(std::move(config.on_ping)), on_pong(std::move(config.on_pong)),
-        max_send_queue_bytes(config.max_send_queue_bytes), on_queue_full(config.on_queue_full) {}
+        max_send_queue_bytes(config.max_send_queue_bytes), on_queue_full(config.on_queue_full),
+        connection_options(std::make_shared<const options>(config.connection)) {}
 
   // Called once when a connection that opened has ended (the server forgets it).
   std::function<void(std::uint64_t id)> on_finished;
 
   std::size_t max_send_queue_bytes = 4 * 1024 * 1024;
   backpressure_policy on_queue_full = backpressure_policy::close_connection;
+  std::shared_ptr<const options> connection_options; // every connection's stream shares these
 
   std::atomic<std::size_t> open_connections{0};
   std::atomic<std::uint64_t> messages_in{0}, bytes_in{0}, messages_out{0}, bytes_out{0};

@@ -24,8 +24,8 @@ template <class NextLayer>
 void enable_agreed_compression(stream_impl<NextLayer>& s, const std::optional<deflate_params>& agreed) {
 #if defined(ASIOWS_ENABLE_DEFLATE) && ASIOWS_ENABLE_DEFLATE
   if (agreed && s.engine)
-    s.engine->enable_compression(std::make_unique<deflate_codec>(*agreed, s.settings.deflate),
-                                 s.settings.deflate.threshold);
+    s.engine->enable_compression(std::make_unique<deflate_codec>(*agreed, s.settings().deflate),
+                                 s.settings().deflate.threshold);
 #else
   (void)s;
   (void)agreed;
@@ -58,7 +58,7 @@ public:
   accept_op(std::shared_ptr<stream_impl<NextLayer>> impl, Decider decider, std::optional<http_request> request,
             http_request* read_only_into = nullptr)
       : impl_(std::move(impl)), decider_(std::move(decider)), given_request_(std::move(request)),
-        reader_(impl_->settings), read_only_into_(read_only_into) {}
+        reader_(impl_->settings()), read_only_into_(read_only_into) {}
 
   template <class Self>
   void operator()(Self& self, error_code ec = {}, std::size_t bytes = 0) {
@@ -118,9 +118,9 @@ private:
     }
     handshake_answer answer;
     // permessage-deflate first, so the application's decider sees (and may drop) the answer.
-    if (deflate_available && impl_->settings.enable_deflate) {
+    if (deflate_available && impl_->settings().enable_deflate) {
       if (const auto offers = parse_extensions(request.fields))
-        deflate_agreed_ = negotiate_deflate(*offers, impl_->settings.deflate, answer.accept.extensions);
+        deflate_agreed_ = negotiate_deflate(*offers, impl_->settings().deflate, answer.accept.extensions);
     }
     decider_(request, answer);
     // Compression follows what is answered: the decider may have removed or replaced it.
@@ -195,7 +195,7 @@ public:
   handshake_op(std::shared_ptr<stream_impl<NextLayer>> impl, std::string host, std::string target,
                client_handshake_options offer)
       : impl_(std::move(impl)), host_(std::move(host)), target_(std::move(target)), offer_(std::move(offer)),
-        handshake_(impl_->settings) {}
+        handshake_(impl_->settings()) {}
 
   template <class Self>
   void operator()(Self& self, error_code ec = {}, std::size_t bytes = 0) {
@@ -218,8 +218,8 @@ public:
       }
       if (!result_) {
         s.subprotocol = std::string(handshake_.subprotocol());
-        if (deflate_available && s.settings.enable_deflate)
-          result_ = check_deflate_answer(handshake_.extensions(), s.settings.deflate, deflate_agreed_);
+        if (deflate_available && s.settings().enable_deflate)
+          result_ = check_deflate_answer(handshake_.extensions(), s.settings().deflate, deflate_agreed_);
       }
       s.finish_opening(role::client, result_);
       if (!result_) enable_agreed_compression(s, deflate_agreed_);
@@ -233,8 +233,8 @@ public:
 private:
   // Adds our permessage-deflate offer to the application's extensions.
   client_handshake_options with_deflate_offer(client_handshake_options offer) const {
-    if (deflate_available && impl_->settings.enable_deflate) {
-      const std::string ours = deflate_offer(impl_->settings.deflate);
+    if (deflate_available && impl_->settings().enable_deflate) {
+      const std::string ours = deflate_offer(impl_->settings().deflate);
       offer.extensions = offer.extensions.empty() ? ours : offer.extensions + ", " + ours;
     }
     return offer;

@@ -104,14 +104,20 @@ struct buffers_view {
   const_iterator end() const noexcept { return last; }
 };
 
+// The options a stream has until it is given others: one copy for them all.
+inline const std::shared_ptr<const options>& default_options() {
+  static const std::shared_ptr<const options> defaults = std::make_shared<const options>();
+  return defaults;
+}
+
 template <class NextLayer>
 struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>, deadline_owner {
   using clock = std::chrono::steady_clock;
 
   template <class... Args>
-  explicit stream_impl(const options& opts, Args&&... args)
+  explicit stream_impl(Args&&... args)
       : next_layer(std::forward<Args>(args)...),
-        settings(opts),
+        shared_settings(default_options()),
         deadlines(&deadline_service::of(next_layer.get_executor())) {}
 
   ~stream_impl() { deadlines->clear(*this); }
@@ -120,7 +126,9 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   stream_impl& operator=(const stream_impl&) = delete;
 
   NextLayer next_layer;
-  options settings;
+  // Shared, often by many streams (an endpoint's connections): they are not changed in place.
+  std::shared_ptr<const options> shared_settings;
+  const options& settings() const noexcept { return *shared_settings; }
   std::optional<protocol> engine; // exists once the opening handshake is done
 
   // Received bytes not yet parsed, in read_buffer, which is held only while
@@ -241,7 +249,7 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   // Ends an opening handshake: the connection opens in `role`, or closes.
   void finish_opening(asiows::role role, error_code result) {
     if (result) return close_transport();
-    engine.emplace(role, settings);
+    engine.emplace(role, settings());
     last_received = clock::now();
     start_idle_timer();
   }
@@ -381,19 +389,19 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
                }));
   }
 
-  void start_handshake_timer() { arm_timer(deadline::handshake, settings.handshake_timeout); }
+  void start_handshake_timer() { arm_timer(deadline::handshake, settings().handshake_timeout); }
 
   void start_closing_timer() {
-    if (timer_purpose != deadline::closing) arm_timer(deadline::closing, settings.close_timeout);
+    if (timer_purpose != deadline::closing) arm_timer(deadline::closing, settings().close_timeout);
   }
 
   // Arms the idle/keepalive deadline for the next moment something is due.
   void start_idle_timer() {
     const auto since = clock::now() - last_received;
     clock::duration next = clock::duration::max();
-    if (settings.idle_timeout.count() > 0) next = settings.idle_timeout - since;
-    if (settings.keepalive_interval.count() > 0 && !keepalive_ping_outstanding)
-      next = std::min<clock::duration>(next, settings.keepalive_interval - since);
+    if (settings().idle_timeout.count() > 0) next = settings().idle_timeout - since;
+    if (settings().keepalive_interval.count() > 0 && !keepalive_ping_outstanding)
+      next = std::min<clock::duration>(next, settings().keepalive_interval - since);
     if constexpr (has_release_buffers<NextLayer>::value)
       if (!buffers_released) next = std::min<clock::duration>(next, release_buffers_after - since);
     if (next == clock::duration::max()) return cancel_timer();
@@ -407,7 +415,7 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
       return fail_with(error::timeout);
     case deadline::idle: {
       const auto since = clock::now() - last_received;
-      if (settings.idle_timeout.count() > 0 && since >= settings.idle_timeout) return fail_with(error::timeout);
+      if (settings().idle_timeout.count() > 0 && since >= settings().idle_timeout) return fail_with(error::timeout);
       if constexpr (has_release_buffers<NextLayer>::value) {
         if (!buffers_released && since >= release_buffers_after) {
           next_layer.release_buffers(); // tried once per quiet spell: bytes still waiting keep them
@@ -415,7 +423,7 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
         }
       }
       release_write_buffers_if_unused();
-      if (settings.keepalive_interval.count() > 0 && since >= settings.keepalive_interval &&
+      if (settings().keepalive_interval.count() > 0 && since >= settings().keepalive_interval &&
           !keepalive_ping_outstanding && engine && engine->state() == close_state::open && writer.try_lock()) {
         keepalive_ping_outstanding = true;
         refill_control_out();

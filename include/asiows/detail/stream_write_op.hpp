@@ -93,7 +93,7 @@ private:
     } else {
       s.refill_pongs_out();
       const std::size_t remaining = total_ - sent_;
-      const std::size_t fragment = s.settings.auto_fragment_size;
+      const std::size_t fragment = s.settings().auto_fragment_size;
       const std::size_t frame_size = fragment == 0 ? remaining : std::min(fragment, remaining);
       const bool fin = sent_ + frame_size == total_ && fin_;
       if (auto failure = s.engine->prepare_data_frame(kind_, frame_size, fin, prefix_)) {
@@ -279,7 +279,7 @@ private:
   // each frame of the batch, as options::auto_fragment_size splits them.
   template <class Visitor>
   void for_each_frame(Visitor&& visit) const {
-    const std::size_t fragment_limit = impl_->settings.auto_fragment_size;
+    const std::size_t fragment_limit = impl_->settings().auto_fragment_size;
     for (std::size_t m = 0; m < count_; ++m) {
       const std::size_t size = messages_[m].payload.size();
       std::size_t offset = 0;

@@ -189,7 +189,7 @@ template <class UserData>
 template <class Connection, class Transport>
 void client<UserData>::resolve_and_connect(const std::shared_ptr<state>& st, const std::shared_ptr<Connection>& c,
                                            const Transport& transport) {
-  c->ws().set_options(st->options.connection);
+  c->ws().set_options(st->shared->connection_options);
   st->pending_abort = [c] { c->abort(); };
   st->attempt_timed_out = false;
   st->connect_timer.expires_after(st->options.connect_timeout);

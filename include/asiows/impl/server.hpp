@@ -233,7 +233,7 @@ void server<UserData>::start_connection(const std::shared_ptr<state>& st, RawSoc
     (void)peer;
   }
   auto c = transport.accepted(st->shared, std::move(raw));
-  c->ws().set_options(st->options.connection);
+  c->ws().set_options(st->shared->connection_options);
   auto request = std::make_shared<http_request>();
   // TLS first, when the transport has it.
   transport.server_handshake(c, [st, c, request, remote](error_code tls_error) {
