@@ -126,7 +126,7 @@ public:
     return impl_->engine ? impl_->engine->compression_memory() : 0;
   }
   /// The subprotocol agreed in the handshake, or empty.
-  std::string_view subprotocol() const noexcept { return impl_->subprotocol; }
+  std::string_view subprotocol() const noexcept { return impl_->subprotocol(); }
   /// Whether the last message read was text (else binary).
   bool got_text() const noexcept { return impl_->last_message_kind == message_kind::text; }
   /// Whether the last async_read_some ended its message.
@@ -141,7 +141,7 @@ public:
   /// The peer's Close: its code (close_code::no_status if none came) and reason.
   std::uint16_t close_code() const noexcept { return impl_->peer_close_code; }
   /// The reason in the peer's Close (valid until the stream changes).
-  std::string_view close_reason() const noexcept { return impl_->peer_close_reason; }
+  std::string_view close_reason() const noexcept { return impl_->peer_close_reason(); }
   /// Client: the server's response to the upgrade request (also when it refused), once read.
   const http_response* handshake_response() const noexcept { return impl_->handshake_response.get(); }
 

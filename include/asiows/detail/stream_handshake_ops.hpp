@@ -135,7 +135,7 @@ private:
       response_ = build_error_response(500, "invalid handshake answer: " + failure.message() + "\n");
       return;
     }
-    impl_->subprotocol = answer.accept.subprotocol;
+    impl_->set_subprotocol(answer.accept.subprotocol);
   }
 
   std::shared_ptr<stream_impl<NextLayer>> impl_;
@@ -217,7 +217,7 @@ public:
         s.handshake_response = std::make_unique<http_response>(handshake_.response());
       }
       if (!result_) {
-        s.subprotocol = std::string(handshake_.subprotocol());
+        s.set_subprotocol(handshake_.subprotocol());
         if (deflate_available && s.settings().enable_deflate)
           result_ = check_deflate_answer(handshake_.extensions(), s.settings().deflate, deflate_agreed_);
       }

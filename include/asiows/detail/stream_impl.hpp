@@ -24,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -184,13 +185,23 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   bool close_released = false;
   bool transport_closed = false;
 
-  // What the handshake settled and what the peer said when it closed.
-  std::string subprotocol;
+  // What the handshake settled and what the peer said when it closed. The
+  // strings, which most connections never have, are kept apart until one is set.
   std::uint16_t peer_close_code = close_code::no_status;
-  std::string peer_close_reason;
   message_kind last_message_kind = message_kind::binary;
   bool message_done = true; // the last read ended its message (async_read_some may not)
   std::unique_ptr<http_response> handshake_response; // a client's, kept for inspection
+
+  std::string_view subprotocol() const noexcept { return texts_ ? std::string_view(texts_->subprotocol) : std::string_view(); }
+  std::string_view peer_close_reason() const noexcept {
+    return texts_ ? std::string_view(texts_->peer_close_reason) : std::string_view();
+  }
+  void set_subprotocol(std::string_view name) {
+    if (!name.empty() || texts_) texts_for_writing().subprotocol.assign(name);
+  }
+  void set_peer_close_reason(std::string_view reason) {
+    if (!reason.empty() || texts_) texts_for_writing().peer_close_reason.assign(reason);
+  }
 
   // Why an operation may not use the connection now (not open yet, closed,
   // timed out), or no error when it may.
@@ -463,6 +474,15 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   }
 
 private:
+  struct rare_texts {
+    std::string subprotocol;
+    std::string peer_close_reason;
+  };
+  rare_texts& texts_for_writing() {
+    if (!texts_) texts_ = std::make_unique<rare_texts>();
+    return *texts_;
+  }
+  std::unique_ptr<rare_texts> texts_;
   std::unique_ptr<write_buffers> write_buffers_;
   std::size_t read_begin_ = 0; // [read_begin_, read_end_) of read_buffer: received, not yet parsed
   std::size_t read_end_ = 0;

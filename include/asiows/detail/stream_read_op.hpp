@@ -132,7 +132,7 @@ private:
       return std::nullopt;
     case event_type::close:
       s.peer_close_code = ev.close_code;
-      s.peer_close_reason.assign(ev.text());
+      s.set_peer_close_reason(ev.text());
       result_ = s.reading_ended = error::closed;
       return outcome::closing;
     case event_type::failure:
