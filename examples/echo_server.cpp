@@ -35,7 +35,10 @@ using tls_socket = asiows::ssl::socket_stream<tcp::socket>;
 template <class Socket>
 class echo_connection : public std::enable_shared_from_this<echo_connection<Socket>> {
 public:
-  echo_connection(Socket socket, const asiows::options& opts) : ws_(std::move(socket)) { ws_.set_options(opts); }
+  // Every connection shares one options (a copy each would cost 100-odd bytes per connection).
+  echo_connection(Socket socket, const std::shared_ptr<const asiows::options>& opts) : ws_(std::move(socket)) {
+    ws_.set_options(opts);
+  }
 
   void start() {
     if constexpr (std::is_same_v<Socket, tls_socket>) {
@@ -109,7 +112,8 @@ private:
 
 // Accepts TCP connections for ever. With several threads, each connection
 // gets a strand of its own; with one, the strand would only cost time.
-void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, const asiows::options& opts, bool threaded) {
+void accept_loop(tcp::acceptor& acceptor, asio::ssl::context* tls, const std::shared_ptr<const asiows::options>& opts,
+                 bool threaded) {
   const asio::any_io_executor executor =
       threaded ? asio::any_io_executor(asio::make_strand(acceptor.get_executor())) : acceptor.get_executor();
   acceptor.async_accept(executor, [&acceptor, tls, &opts, threaded](std::error_code ec, tcp::socket socket) {
@@ -186,7 +190,8 @@ int main(int argc, char** argv) {
     const unsigned short where = i == 0 ? port : acceptors.front().local_endpoint().port();
     acceptors.push_back(open_acceptor(*ios[static_cast<std::size_t>(i)], address, where, reuseport));
   }
-  for (auto& acceptor : acceptors) accept_loop(acceptor, tls.get(), opts, !reuseport && threads > 1);
+  const auto shared_opts = std::make_shared<const asiows::options>(opts);
+  for (auto& acceptor : acceptors) accept_loop(acceptor, tls.get(), shared_opts, !reuseport && threads > 1);
   std::printf("echo_server listening on %s://%s:%u/ with %d thread(s)%s\n", tls ? "wss" : "ws", address.c_str(),
               acceptors.front().local_endpoint().port(), threads, reuseport ? ", one io_context each" : "");
   std::fflush(stdout);

@@ -19,7 +19,6 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -247,7 +246,7 @@ private:
 
   // Writes everything queued in one batch, then looks again; closes when asked and drained.
   void write_queued() {
-    std::optional<std::pair<std::uint16_t, std::string>> close_now;
+    std::unique_ptr<close_request> close_now;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (pending_.empty()) {
@@ -259,7 +258,7 @@ private:
     }
     if (close_now) { // started outside the lock: no I/O is initiated while holding it
       close_started_ = true;
-      ws_.async_close(close_now->first, close_now->second, [self = this->shared_from_this()](error_code ec) {
+      ws_.async_close(close_now->code, close_now->reason, [self = this->shared_from_this()](error_code ec) {
         // With a read of ours in flight, that read sees the end and finishes; else read() left it to this.
         if (std::exchange(self->read_left_to_close_, false)) self->finish(ec ? ec : error_code(error::closed));
       });
@@ -298,7 +297,7 @@ private:
   void request_close_locked(std::uint16_t code, std::string_view reason) {
     if (closing_) return;
     closing_ = true;
-    close_request_.emplace(code, std::string(reason));
+    close_request_ = std::make_unique<close_request>(close_request{code, std::string(reason)});
     if (pumping_) return; // pump() closes once the queue is written
     pumping_ = true;
     pump_posted_ = true;
@@ -386,7 +385,11 @@ private:
   bool read_left_to_close_ = false;     // on the strand: read() left the peer's Close to async_close
   bool closing_ = false;                // guarded by mutex_
   bool drain_wanted_ = false;           // guarded by mutex_: a send was refused (queue_full)
-  std::optional<std::pair<std::uint16_t, std::string>> close_request_; // guarded by mutex_
+  struct close_request {
+    std::uint16_t code;
+    std::string reason;
+  };
+  std::unique_ptr<close_request> close_request_; // guarded by mutex_; made only when asked (most connections never are)
 
   send_queue writing_;                   // the batch in flight (strand only)
   std::vector<outgoing_message> batch_;  // its buffers (strand only)
