@@ -50,7 +50,7 @@ TEST_CASE("encoding and decoding allocate nothing per message once warm") {
   }
 }
 
-TEST_CASE("a control frame that arrives whole is read where it is; one split across reads borrows room until reported") {
+TEST_CASE("a control frame that arrives whole is read where it is, and one split across reads borrows room until reported") {
   asiows::protocol client(asiows::role::client), server(asiows::role::server);
   std::vector<std::uint8_t> wire;
   REQUIRE_FALSE(client.serialize_pong("beat", 4, wire));

@@ -175,7 +175,7 @@ TEST_CASE("a pipelined echo over TCP allocates nothing per message once warm") {
   CHECK(during == 0);
 }
 
-TEST_CASE("a quiet stream gives its write buffers back; a busy one keeps them") {
+TEST_CASE("a quiet stream gives its write buffers back, and a busy one keeps them") {
   asio::io_context io;
   auto [server_socket, client_socket] = test::connected_pair(io);
   asiows::options quick_keepalive;
