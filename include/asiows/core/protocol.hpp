@@ -140,9 +140,9 @@ public:
   /// After the peer's Close or a failure, further input is consumed and ignored.
   event receive(std::uint8_t* data, std::size_t size) {
     std::size_t position = 0;
-    if (inflated_spent_) { // the last compressed message's last piece has been taken
-      inflated_spent_ = false;
-      inflated_.release();
+    if (deflate_ && deflate_->inflated_spent) { // the last compressed message's last piece has been taken
+      deflate_->inflated_spent = false;
+      deflate_->inflated.release();
     }
     if (control_split_ && reading_header_) control_split_.reset(); // the frame it gathered was reported
     if (state_ == close_state::closed || state_ == close_state::failed) return need_more(size);
@@ -256,18 +256,20 @@ public:
   /// receive() after its last piece), and the message size limit applies to the
   /// inflated size, checked as it grows (a decompression bomb stops at it).
   void enable_compression(std::unique_ptr<message_compression> compression, std::size_t threshold) {
-    compression_ = std::move(compression);
-    compression_threshold_ = threshold;
-    compress_outgoing_ = compression_ && compression_->compresses_outgoing();
+    if (!compression) return deflate_.reset();
+    deflate_ = std::make_unique<deflate_state>();
+    deflate_->threshold = threshold;
+    deflate_->compress_outgoing = compression->compresses_outgoing();
+    deflate_->codec = std::move(compression);
   }
 
   /// Whether a compression extension was set (set_compression).
-  bool compression_enabled() const noexcept { return compression_ != nullptr; }
+  bool compression_enabled() const noexcept { return deflate_ != nullptr; }
   /// What compression holds in memory now: its streams and the inflate buffer,
   /// all created on first use (0 until a message is compressed or inflated);
   /// between messages, a side without context takeover holds none.
   std::size_t compression_memory() const noexcept {
-    return compression_ ? compression_->memory_bytes() + inflated_.size() : 0;
+    return deflate_ ? deflate_->codec->memory_bytes() + deflate_->inflated.size() : 0;
   }
 
   // ---- replies owed to the peer -----------------------------------------------
@@ -329,13 +331,14 @@ public:
     compress_next_ = will_compress(size, mode);
     if (compress_next_) {
       // RFC 7692 6: the whole message is compressed, then framed; RSV1 on its first frame.
-      compressed_.clear();
-      if (auto failure = compression_->compress(bytes, size, true, compressed_)) {
+      std::vector<std::uint8_t>& compressed = deflate_->compressed;
+      compressed.clear();
+      if (auto failure = deflate_->codec->compress(bytes, size, true, compressed)) {
         compress_next_ = false;
         return failure;
       }
-      bytes = compressed_.data();
-      size = compressed_.size();
+      bytes = compressed.data();
+      size = compressed.size();
     }
     const std::size_t fragment = auto_fragment_size_ == 0 ? size : auto_fragment_size_;
     std::size_t remaining = size;
@@ -378,8 +381,8 @@ public:
 
   /// Whether serialize_message would compress a message of `size` bytes under `mode`.
   bool will_compress(std::size_t size, compress_mode mode) const noexcept {
-    return compress_outgoing_ &&
-           (mode == compress_mode::always || (mode == compress_mode::automatic && size >= compression_threshold_));
+    return deflate_ && deflate_->compress_outgoing &&
+           (mode == compress_mode::always || (mode == compress_mode::automatic && size >= deflate_->threshold));
   }
 
   /// True while a message started with serialize_frame / prepare_data_frame is unfinished.
@@ -420,36 +423,37 @@ public:
 private:
 
   /// One step of a compressed message: unmask what arrived (once), inflate
-  /// what fits in inflated_. Returns a message_data event when bytes came out
+  /// what fits in the inflate buffer. Returns a message_data event when bytes came out
   /// or the message ended, a failure, or need_more with consumed = the input
   /// taken (0: wait for more input).
   event inflate_piece(std::uint8_t* data, std::size_t size, std::size_t& position, std::size_t available) {
+    deflate_state& d = *deflate_; // a compressed message: compression was agreed
     // Bytes left unconsumed by the last step were unmasked already; the caller passes them again.
-    if (frame_.masked && available > unmasked_ahead_)
-      mask_offset_ = static_cast<std::uint8_t>(apply_mask(data + position + unmasked_ahead_,
-                                                          available - unmasked_ahead_, frame_.key, mask_offset_));
-    unmasked_ahead_ = available;
+    if (frame_.masked && available > d.unmasked_ahead)
+      mask_offset_ = static_cast<std::uint8_t>(apply_mask(data + position + d.unmasked_ahead,
+                                                          available - d.unmasked_ahead, frame_.key, mask_offset_));
+    d.unmasked_ahead = available;
     const bool message_ends = frame_.fin && available == frame_remaining_;
     if (available == 0 && !message_ends) {
       // An empty frame in the middle of the message: on to the next header (the caller parses on).
       if (frame_remaining_ == 0) reading_header_ = true;
       return need_more(0);
     }
-    inflated_.acquire(); // held while a message is inflated: idle connections hold none
+    d.inflated.acquire(); // held while a message is inflated: idle connections hold none
     const inflate_step step =
-        compression_->decompress(data + position, available, message_ends, inflated_.data(), inflated_.size());
+        d.codec->decompress(data + position, available, message_ends, d.inflated.data(), d.inflated.size());
     if (step.failure) return fail(error::bad_compressed_data, size);
     if (step.consumed == 0 && step.produced == 0 && !step.message_done) return fail(error::bad_compressed_data, size);
     position += step.consumed;
     frame_remaining_ -= step.consumed;
-    unmasked_ahead_ -= step.consumed;
-    inflated_size_ += step.produced;
-    if (inflated_size_ > max_message_size_) return fail(error::message_too_big, size); // RFC 7692 8.1 bombs
+    d.unmasked_ahead -= step.consumed;
+    d.inflated_size += step.produced;
+    if (d.inflated_size > max_message_size_) return fail(error::message_too_big, size); // RFC 7692 8.1 bombs
     const bool text = receiving_kind_ == message_kind::text;
-    if (text && !utf8_.feed(inflated_.data(), step.produced)) return fail(error::invalid_utf8, size);
+    if (text && !utf8_.feed(d.inflated.data(), step.produced)) return fail(error::invalid_utf8, size);
     if (step.message_done) {
       if (text && !utf8_.finish()) return fail(error::invalid_utf8, size);
-      inflated_spent_ = true; // given back at the next receive(): the event below points into it
+      d.inflated_spent = true; // given back at the next receive(): the event below points into it
       receiving_message_ = false;
       receiving_compressed_ = false;
       reading_header_ = true;
@@ -462,7 +466,7 @@ private:
       piece.consumed = position;
       piece.kind = receiving_kind_;
       piece.message_complete = step.message_done;
-      piece.data = inflated_.data();
+      piece.data = d.inflated.data();
       piece.size = step.produced;
       return piece;
     }
@@ -507,7 +511,7 @@ private:
     if (role_ == role::client && header.masked) return error::masked_server_frame;
     if (header.rsv2 || header.rsv3) return error::reserved_bits_set; // RFC 6455 5.2
     // RSV1 marks a compressed message: only with compression, only on a message's first frame (RFC 7692 6).
-    if (header.rsv1 && (!compression_ || is_control(header.op) || header.op == opcode::continuation))
+    if (header.rsv1 && (!deflate_ || is_control(header.op) || header.op == opcode::continuation))
       return error::reserved_bits_set;
     if (!is_control(header.op)) {
       if (header.op == opcode::continuation) {
@@ -518,8 +522,10 @@ private:
         receiving_kind_ = static_cast<message_kind>(header.op);
         receiving_compressed_ = header.rsv1;
         message_size_ = 0;
-        inflated_size_ = 0;
-        unmasked_ahead_ = 0;
+        if (receiving_compressed_) {
+          deflate_->inflated_size = 0;
+          deflate_->unmasked_ahead = 0;
+        }
         utf8_.reset();
       }
       if (header.payload_length > max_frame_size_) return error::frame_too_big;
@@ -646,17 +652,21 @@ private:
   std::uint64_t frame_remaining_ = 0;
   std::size_t message_size_ = 0;  ///< bytes of the current message announced so far
   utf8_validator utf8_;
-  /// Compression (permessage-deflate), when negotiated.
-  std::unique_ptr<message_compression> compression_;
-  detail::read_block inflated_;          ///< a compressed message's output, a piece at a time
-  bool inflated_spent_ = false;          ///< inflated_ is free to go back once its last piece is taken
-  std::vector<std::uint8_t> compressed_; ///< an outgoing message, compressed
-  std::size_t compression_threshold_ = 0;
-  std::size_t inflated_size_ = 0;  ///< bytes of the current message inflated so far
-  std::size_t unmasked_ahead_ = 0; ///< input bytes unmasked but not yet consumed
+  /// Compression (permessage-deflate), when negotiated: its state, kept apart
+  /// (most connections never agree on it).
+  struct deflate_state {
+    std::unique_ptr<message_compression> codec;
+    detail::read_block inflated;          ///< a compressed message's output, a piece at a time
+    std::vector<std::uint8_t> compressed; ///< an outgoing message, compressed
+    std::size_t threshold = 0;
+    std::size_t inflated_size = 0;  ///< bytes of the current message inflated so far
+    std::size_t unmasked_ahead = 0; ///< input bytes unmasked but not yet consumed
+    bool inflated_spent = false;    ///< inflated is free to go back once its last piece is taken
+    bool compress_outgoing = false; ///< with a window we can compress with
+  };
+  std::unique_ptr<deflate_state> deflate_;
   bool receiving_compressed_ = false;
-  bool compress_outgoing_ = false; ///< compression agreed, and with a window we can compress with
-  bool compress_next_ = false;     ///< the message being framed is compressed
+  bool compress_next_ = false; ///< the message being framed is compressed
   std::array<std::uint8_t, max_frame_header_size> header_buffer_{};
   /// A control frame's payload that came split across reads; none otherwise.
   std::unique_ptr<std::array<std::uint8_t, max_control_payload>> control_split_;
