@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side: asiows' examples/echo_server (stream<>) and bench/server_echo
 # (the server endpoint), Boost.Beast's echo (bench/beast_echo.cpp, when Boost is
-# installed) and a raw TCP epoll echo (the ceiling), each driven by
+# installed), a raw TCP epoll echo (the ceiling) and a byte echo on Asio
+# (bench/asio_echo.cpp: what Asio costs before any protocol), each driven by
 # bench/loadgen.cpp. The server is pinned to CPU 0 and the load generator to CPU 1;
 # each workload runs on every server in turn (A B C A B C ...); the table shows
 # medians, and ratios to raw TCP: the median of each round's ratio.
@@ -19,7 +20,7 @@ if [ "${1:-}" = --tls ]; then tls=(--tls tests/tls/server.pem tests/tls/server-k
 rounds=${1:-3} seconds=${2:-3}
 scripts/install-deps.sh --bench
 cmake --preset release -DASIOWS_BUILD_BENCH=ON >/dev/null
-targets=(echo_server server_echo raw_echo tls_echo asiows_loadgen)
+targets=(echo_server server_echo raw_echo asio_echo tls_echo asiows_loadgen)
 cmake --build --preset release --target "${targets[@]}"
 cmake --build --preset release --target beast_echo 2>/dev/null || echo "(no Boost: Beast left out)"
 bin=build/release
@@ -27,10 +28,10 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 pin_server=() pin_load=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin_server=(taskset -c 0) pin_load=(taskset -c 1); fi
 
-# The first server is the ceiling: its load runs with --raw (the bytes come back as sent).
-servers=(raw asiows asiows-server)
+# The first server is the ceiling: its load runs with --raw (the bytes come back as sent), as does asio's.
+servers=(raw asio asiows asiows-server)
 [ -x $bin/bench/beast_echo ] && [ ${#tls[@]} -eq 0 ] && servers+=(beast)
-[ ${#tls[@]} -gt 0 ] && servers[0]=openssl
+[ ${#tls[@]} -gt 0 ] && servers=(openssl asiows asiows-server)
 deflate_servers=()
 if [ ${#tls[@]} -eq 0 ]; then
   deflate_servers=(asiows asiows-deflate-shared)
@@ -39,6 +40,7 @@ fi
 server_command() {
   case $1 in
     raw) echo "$bin/bench/raw_echo" ;;
+    asio) echo "$bin/bench/asio_echo" ;;
     openssl) echo "$bin/bench/tls_echo" ;;
     asiows) echo "$bin/examples/echo_server" ;;
     asiows-server) echo "$bin/bench/server_echo" ;;
@@ -64,7 +66,7 @@ perf stat -x, -e raw_syscalls:sys_enter -o "$counts" true 2>/dev/null && grep -q
 run_load() { # server, loadgen arguments...; prints the load generator's report, then "syscalls N"
   local server=$1; shift
   start "$server"
-  raw_flag=(); [ "$server" = "${servers[0]}" ] && raw_flag=(--raw)
+  raw_flag=(); { [ "$server" = "${servers[0]}" ] || [ "$server" = asio ]; } && raw_flag=(--raw)
   local counter=
   if $count_syscalls; then
     perf stat -x, -e raw_syscalls:sys_enter -p "$server_pid" -o "$counts" &
