@@ -1,5 +1,5 @@
-// Memory for the operations an idle connection leaves pending: the wait for
-// its next message and its keepalive timer. Blocks come from free lists of the
+// Memory for the operation an idle connection leaves pending, the wait for its
+// next message, and for a deadline handed to its executor. Blocks come from free lists of the
 // running thread, one list per 32-byte size class, so a pending operation
 // holds a block of its own size and a busy thread allocates nothing per
 // message. (Asio's default recycles a block of whatever size the thread freed
