@@ -51,14 +51,21 @@ private:
 
 using expiries = std::vector<std::pair<int, std::uint64_t>>;
 
+// A context, its service, and owners that note their expiries in one list.
+struct deadline_fixture {
+  std::shared_ptr<recording_owner> owner(int name) { return std::make_shared<recording_owner>(service, name, expired); }
+
+  asio::io_context io;
+  deadline_service& service = deadline_service::of(io.get_executor());
+  expiries expired;
+};
+
 } // namespace
 
-TEST_CASE("deadline_service: deadlines expire in the order of their time, each with its generation") {
-  asio::io_context io;
-  auto& service = deadline_service::of(io.get_executor());
-  expiries expired;
+TEST_CASE_METHOD(deadline_fixture,
+                 "deadline_service: deadlines expire in the order of their time, each with its generation") {
   std::vector<std::shared_ptr<recording_owner>> owners;
-  for (int name = 0; name < 5; ++name) owners.push_back(std::make_shared<recording_owner>(service, name, expired));
+  for (int name = 0; name < 5; ++name) owners.push_back(owner(name));
   owners[0]->set_in(50ms, 7, io);
   owners[1]->set_in(10ms, 8, io);
   owners[2]->set_in(30ms, 9, io);
@@ -72,12 +79,10 @@ TEST_CASE("deadline_service: deadlines expire in the order of their time, each w
   CHECK(io.stopped()); // nothing left to wait for: the context ran out of work
 }
 
-TEST_CASE("deadline_service: a cleared deadline never expires, and the last one cleared leaves no work behind") {
-  asio::io_context io;
-  auto& service = deadline_service::of(io.get_executor());
-  expiries expired;
-  auto early = std::make_shared<recording_owner>(service, 1, expired);
-  auto late = std::make_shared<recording_owner>(service, 2, expired);
+TEST_CASE_METHOD(deadline_fixture,
+                 "deadline_service: a cleared deadline never expires, and the last one cleared leaves no work behind") {
+  auto early = owner(1);
+  auto late = owner(2);
   early->set_in(10ms, 1, io);
   late->set_in(1h, 2, io);
   service.clear(*early);
@@ -94,12 +99,10 @@ TEST_CASE("deadline_service: a cleared deadline never expires, and the last one 
   CHECK(expired.empty());
 }
 
-TEST_CASE("deadline_service: an owner destroyed before its deadline is forgotten") {
-  asio::io_context io;
-  auto& service = deadline_service::of(io.get_executor());
-  expiries expired;
-  auto kept = std::make_shared<recording_owner>(service, 1, expired);
-  auto dropped = std::make_shared<recording_owner>(service, 2, expired);
+TEST_CASE_METHOD(deadline_fixture,
+                 "deadline_service: an owner destroyed before its deadline is forgotten") {
+  auto kept = owner(1);
+  auto dropped = owner(2);
   dropped->set_in(10ms, 1, io);
   kept->set_in(20ms, 2, io);
   dropped.reset();
