@@ -379,9 +379,8 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
   }
 
   void arm_timer(deadline purpose, clock::duration after) {
-    ++timer_generation;
-    timer_purpose = deadline::none;
-    if (after <= clock::duration::zero() || transport_closed) return deadlines->clear(*this);
+    if (after <= clock::duration::zero() || transport_closed) return cancel_timer();
+    ++timer_generation; // a deadline set before is replaced in the heap, and dropped if already handed over
     timer_purpose = purpose;
     deadlines->set(*this, clock::now() + after, timer_generation, next_layer.get_executor());
   }
