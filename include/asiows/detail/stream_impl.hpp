@@ -432,7 +432,6 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
           buffers_released = true;
         }
       }
-      release_write_buffers_if_unused();
       if (settings().keepalive_interval.count() > 0 && since >= settings().keepalive_interval &&
           !keepalive_ping_outstanding && engine && engine->state() == close_state::open && writer.try_lock()) {
         keepalive_ping_outstanding = true;
@@ -444,8 +443,10 @@ struct stream_impl final : std::enable_shared_from_this<stream_impl<NextLayer>>,
                             self->writer.unlock();
                             if (ec) return self->close_transport();
                             self->flush_or_close(); // pongs that fell due meanwhile
-                            self->release_write_buffers_if_unused(); // the ping's, still quiet
+                            self->release_write_buffers_if_unused(); // quiet: given back once the ping is out
                           });
+      } else {
+        release_write_buffers_if_unused(); // quiet: the next write makes them again
       }
       return start_idle_timer();
     }
