@@ -9,8 +9,8 @@
 // its reactor registration, a pending wait, and a small session.
 //   asio_echo --port P   (0: any free port; prints ws://127.0.0.1:PORT/ like the other servers)
 #include <asiows/detail/asio.hpp>
+#include <asiows/detail/read_speculation.hpp>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -47,22 +47,21 @@ private:
     static thread_local char buffer[1 << 16];
     error_code ec;
     const std::size_t got = socket_.read_some(asio::buffer(buffer), ec);
-    misses_ = ec == asio::error::would_block ? std::min(misses_ + 1, 2) : 0;
+    speculation_.tried(ec != asio::error::would_block);
     if (ec == asio::error::would_block) return wait();
     if (ec) return; // the peer left: the session goes with its last handler
     unsent_.assign(buffer, buffer + got);
     asio::async_write(socket_, asio::buffer(unsent_), [self = shared_from_this()](error_code write_error, std::size_t) {
       if (write_error) return;
       if (self->unsent_.capacity() > 4096) std::vector<char>().swap(self->unsent_); // a big echo's memory goes back
-      if (self->misses_ < 2 || (++self->skipped_ & 7u) == 0) return self->read(); // more may have come meanwhile
+      if (self->speculation_.worth_trying()) return self->read(); // more may have come meanwhile
       self->wait();
     });
   }
 
   tcp::socket socket_;
   std::vector<char> unsent_;
-  int misses_ = 0;             // reads in a row that found nothing
-  unsigned char skipped_ = 0;
+  asiows::detail::read_speculation speculation_; // the stream's own policy
 };
 
 void accept_loop(tcp::acceptor& acceptor) {

@@ -13,6 +13,7 @@
 #include <asiows/detail/control_observer.hpp>
 #include <asiows/detail/deadline_service.hpp>
 #include <asiows/detail/op_allocator.hpp>
+#include <asiows/detail/read_speculation.hpp>
 #include <asiows/detail/write_lock.hpp>
 
 #include <asiows/detail/asio.hpp>
@@ -31,21 +32,6 @@
 #include <vector>
 
 namespace asiows::detail {
-
-// Whether a read tries the socket before asking the reactor to wait. A wait
-// costs a syscall (Asio re-arms the descriptor), and so does a try that finds
-// nothing; on a busy connection the next message is often there already.
-// Tries go on while they find bytes; after two misses in a row, only every
-// eighth read tries, until one finds bytes again.
-class read_speculation {
-public:
-  bool worth_trying() noexcept { return misses_ < 2 || (++skipped_ & 7u) == 0; }
-  void tried(bool found) noexcept { misses_ = found ? 0 : std::min<std::uint8_t>(misses_ + 1, 2); }
-
-private:
-  std::uint8_t misses_ = 0;
-  std::uint8_t skipped_ = 0;
-};
 
 // A write's completion condition: everything, asking the transport for all of
 // it in each call. asio::transfer_all caps a call at 64 KiB, so a 64 KiB
