@@ -244,9 +244,9 @@ TEST_CASE("stream: a peer that never finishes the handshake is dropped at the ha
   asiows::options opts;
   opts.handshake_timeout = 200ms;
   auto session = std::make_shared<echo_session<tcp::socket>>(std::move(server_socket), opts);
+  const auto start = std::chrono::steady_clock::now(); // before start() arms the deadline
   session->start();
   asio::write(client_socket, asio::buffer(std::string("GET / HTTP/1.1\r\nHost: slow\r\n"))); // and nothing more
-  const auto start = std::chrono::steady_clock::now();
   CHECK(run_until(io, [&] { return session->ended; }));
   CHECK(session->accept_error == asiows::error::timeout);
   CHECK(std::chrono::steady_clock::now() - start >= 200ms);
